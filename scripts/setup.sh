@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Create .venv with everything robustir and its tests need (CPU only).
+# torch is installed first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+. .venv/bin/activate
+python -m pip install -q --upgrade pip
+python -m pip install -q "torch==2.13.0"
+printf 'torch==2.13.0\n' > .venv/constraints.txt
+python -m pip install -q -c .venv/constraints.txt -e ".[all]"

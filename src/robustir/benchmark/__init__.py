@@ -1,0 +1,1 @@
+"""Datasets, retrieval settings, metrics, statistics and scoring."""

@@ -1,0 +1,33 @@
+"""Errors users can act on. The CLI prints them as one line and exits non-zero."""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class RobustirError(Exception):
+    """An expected error caused by input, configuration or environment (no traceback shown)."""
+
+
+class DataError(RobustirError):
+    """A data file is missing, malformed or inconsistent."""
+
+
+class UnknownNameError(RobustirError, KeyError):
+    """A name (dataset, attack, model, language, split, metric) that is not registered."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ResourceMissingError(RobustirError):
+    """A resource (lexicon, model weights, dataset) is not available offline."""
+
+
+def unknown_name(kind: str, name: str, known: Iterable[str]) -> UnknownNameError:
+    """Build an error for an unknown `name` of `kind`, suggesting close matches."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    listing = ", ".join(known) if len(known) <= 20 else ", ".join(known[:20]) + ", ..."
+    return UnknownNameError(f"unknown {kind} {name!r}{hint} (known: {listing})")

@@ -1,0 +1,78 @@
+"""One generic registry, used for datasets, attacks and models.
+
+Names are unique (a duplicate raises), lookups of unknown names raise with close-match
+suggestions, and third-party plugins come in through an entry-point group that is only
+read when a name is not found among the built-ins.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+from robustir.errors import RobustirError, unknown_name
+
+T = TypeVar("T")
+
+__all__ = ["Registry"]
+
+
+class Registry(Generic[T]):
+    """A name -> object map with duplicate protection and helpful misses.
+
+    Example:
+        >>> datasets = Registry[object]("dataset")
+        >>> @datasets.register("toy")
+        ... class Toy: ...
+        >>> datasets.get("toy") is Toy
+        True
+    """
+
+    def __init__(self, kind: str, *, entry_point_group: str | None = None) -> None:
+        self.kind = kind
+        self._items: dict[str, T] = {}
+        self._group = entry_point_group
+        self._plugins_loaded = False
+
+    def register(self, name: str) -> Callable[[T], T]:
+        def deco(obj: T) -> T:
+            self.add(name, obj)
+            return obj
+
+        return deco
+
+    def add(self, name: str, obj: T) -> None:
+        if not name or name != name.strip():
+            raise RobustirError(f"invalid {self.kind} name {name!r}")
+        if name in self._items:
+            raise RobustirError(f"{self.kind} {name!r} is already registered")
+        self._items[name] = obj
+
+    def _load_plugins(self) -> None:
+        if self._plugins_loaded or self._group is None:
+            return
+        self._plugins_loaded = True
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=self._group):
+            if ep.name not in self._items:
+                self.add(ep.name, ep.load())
+
+    def get(self, name: str) -> T:
+        if name not in self._items:
+            self._load_plugins()
+        if name not in self._items:
+            raise unknown_name(self.kind, name, self._items)
+        return self._items[name]
+
+    def names(self) -> list[str]:
+        self._load_plugins()
+        return sorted(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self._items)
