@@ -37,8 +37,11 @@ def resources_dir(shared_data: Path) -> Path:
     return _require(shared_data / "resources")
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own ROBUSTIR_HOME so nothing leaks into the user's cache."""
-    monkeypatch.setenv("ROBUSTIR_HOME", str(tmp_path_factory.mktemp("robustir-home")))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+def pytest_configure(config: pytest.Config) -> None:
+    """One private ROBUSTIR_HOME per test session: nothing leaks into the user's cache,
+    and no test can reach a hub (HF_HUB_OFFLINE)."""
+    import tempfile
+
+    os.environ["ROBUSTIR_HOME"] = tempfile.mkdtemp(prefix="robustir-test-home-")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
