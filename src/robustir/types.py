@@ -261,7 +261,9 @@ def _parse_value(raw: str) -> Any:
     try:
         value = ast.literal_eval(raw)
     except (ValueError, SyntaxError):
-        return raw  # a bare word or a nested spec such as typo.char+synonym
+        if _BARE.match(raw) or _is_spec(raw):
+            return raw  # a bare word or a nested spec such as typo.char+synonym
+        raise RobustirError(f"cannot parse parameter value {raw!r}; quote strings") from None
     if isinstance(value, (int, float, str, bool)) or value is None:
         return value
     if isinstance(value, tuple) and all(isinstance(v, (int, float, str)) for v in value):
