@@ -1,0 +1,147 @@
+"""Render a score report as a table: plain text, Markdown, CSV or LaTeX.
+
+Like ranx's Report, each attacked value carries a significance mark: ``*`` when its
+Holm-adjusted p-value is below the report's alpha (0.05 by default). Raw and adjusted
+p-values are both shown. Model-vs-model comparisons follow in a second table.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from robustir._table import format_table
+from robustir.errors import unknown_name
+
+if TYPE_CHECKING:
+    from robustir.benchmark.results import ScoreReport
+
+__all__ = ["FORMATS", "render"]
+
+FORMATS = ("text", "md", "csv", "latex")
+MARK = "*"
+
+_ATTACK_HEAD = ("model", "setting", "queries->corpus", "attack", "metric", "n", "clean", "attacked",
+                "drop", "drop %", "W/T/L", "p", "p Holm")
+_MODEL_HEAD = ("model A", "model B", "setting", "queries->corpus", "attack", "metric", "n", "drop A", "drop B",
+               "diff", "p", "p Holm")
+
+
+def _num(v: Any, digits: int = 4) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        if abs(v) >= 100:
+            return f"{v:.1f}"
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def _p(v: float | None) -> str:
+    if v is None:
+        return "-"
+    return "<0.0001" if v < 1e-4 else f"{v:.4f}"
+
+
+def _mark(row: dict[str, Any], alpha: float) -> str:
+    return MARK if row.get("p_holm") is not None and row["p_holm"] < alpha else ""
+
+
+def _attack_rows(report: ScoreReport, alpha: float) -> list[list[str]]:
+    out = []
+    for r in report.comparisons:
+        out.append([
+            r["model"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", r["attack"], r["metric"], str(r["n"]),
+            _num(r["clean"]), _num(r["attacked"]) + _mark(r, alpha), _num(r["abs_drop"]),
+            "-" if r["rel_drop"] is None else f"{100 * r['rel_drop']:.1f}",
+            f"{r['wins']}/{r['ties']}/{r['losses']}", _p(r["p"]), _p(r["p_holm"]),
+        ])
+    return out
+
+
+def _model_rows(report: ScoreReport, alpha: float) -> list[list[str]]:
+    out = []
+    for r in report.model_comparisons:
+        out.append([
+            r["model_a"], r["model_b"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", r["attack"], r["metric"],
+            str(r["n"]), _num(r["drop_a"]), _num(r["drop_b"]), _num(r["diff"]) + _mark(r, alpha), _p(r["p"]),
+            _p(r["p_holm"]),
+        ])
+    return out
+
+
+def _latex_escape(text: str) -> str:
+    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
+                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
+        text = text.replace(a, b) if a != "\\" else text.replace(a, "\0")
+    return text.replace("\0", r"\textbackslash{}").replace("->", r"$\rightarrow$")
+
+
+def _latex(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str) -> str:
+    lines = [
+        r"\begin{table}[t]", r"\centering", r"\small",
+        r"\begin{tabular}{" + "l" * 5 + "r" * (len(headers) - 5) + "}", r"\toprule",
+        " & ".join(_latex_escape(h) for h in headers) + r" \\", r"\midrule",
+    ]
+    for row in rows:
+        cells = []
+        for c in row:
+            if c.endswith(MARK) and c[:-1].replace(".", "", 1).lstrip("-").isdigit():
+                cells.append(_latex_escape(c[:-1]) + r"$^{*}$")
+            else:
+                cells.append(_latex_escape(c))
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", rf"\caption{{{_latex_escape(caption)}}}", r"\end{table}"]
+    return "\n".join(lines)
+
+
+def render(report: ScoreReport, fmt: str = "text") -> str:
+    """The report's tables in `fmt` (text, md, csv or latex)."""
+    if fmt not in FORMATS:
+        raise unknown_name("report format", fmt, FORMATS)
+    alpha = report.alpha
+    opts = report.data["options"]
+    ds = report.data["dataset"]
+    note = (
+        f"{ds['name']} ({', '.join(ds['langs'])}); test: {opts['test']}; {MARK} = p < {alpha:g} after Holm-Bonferroni "
+        f"over {len(report.comparisons) + len(report.model_comparisons)} comparisons; drop = clean - attacked "
+        "(lang_bias: attacked - clean); W/T/L = queries where clean is better/equal/worse"
+    )
+    attack_rows = _attack_rows(report, alpha)
+    model_rows = _model_rows(report, alpha)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["table", *_ATTACK_HEAD, "significant"])
+        for r in attack_rows:
+            w.writerow(["attack", *(x.rstrip(MARK) if i == 7 else x for i, x in enumerate(r)), bool(r[7].endswith(MARK))])
+        if model_rows:
+            w.writerow(["table", *_MODEL_HEAD, "significant"])
+            for r in model_rows:
+                w.writerow(["models", *(x.rstrip(MARK) if i == 9 else x for i, x in enumerate(r)), bool(r[9].endswith(MARK))])
+        return buf.getvalue()
+    if fmt == "latex":
+        out = _latex(_ATTACK_HEAD, attack_rows, "Clean vs attacked. " + note)
+        if model_rows:
+            out += "\n\n" + _latex(_MODEL_HEAD, model_rows, "Model vs model: per-query drops. " + note)
+        return out + "\n"
+    md = fmt == "md"
+    if not attack_rows:
+        body = "(no attacked sets scored: clean means only)\n" + _clean_table(report, md)
+    else:
+        body = format_table(_ATTACK_HEAD, attack_rows, markdown=md)
+    if model_rows:
+        body += "\n\n" + format_table(_MODEL_HEAD, model_rows, markdown=md)
+    return body + "\n\n" + note + "\n"
+
+
+def _clean_table(report: ScoreReport, md: bool) -> str:
+    rows = []
+    for r in report.runs:
+        if r["attack"] is not None:
+            continue
+        for metric, vals in r["scores"].items():
+            mean = sum(vals.values()) / len(vals) if vals else 0.0
+            rows.append([r["model"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", metric, str(len(vals)), _num(mean)])
+    return format_table(("model", "setting", "queries->corpus", "metric", "n", "mean"), rows, markdown=md)
