@@ -1,0 +1,222 @@
+"""From validated records to leaderboard tables with significance marks.
+
+A *cell* is (dataset, setting, query language, document language, attack). A model's value
+in a column is the mean, over the cells of that column, of the cell's mean headline metric
+(macro average: every cell weighs the same, whatever its query count). The headline score
+is that mean over every attacked cell; beside it, the mean relative drop over the cells
+whose clean mean is above zero.
+
+Significance: in each column the best entry is compared with every other entry by a paired
+test (the scorer's `paired_test`, t-test) on their per-query scores over the (cell, query)
+units both have; the p-values of one table are Holm-corrected together, and a cell is
+marked when its adjusted p is below `alpha`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from statistics import fmean
+
+from robustir.leaderboards.schema import CLEAN, Record
+from robustir.leaderboards.significance import holm, paired_p
+from robustir.leaderboards.suite import Suite
+
+__all__ = ["Board", "Cell", "Entry", "Table", "build_board"]
+
+CellKey = tuple[str, str, str, str, str]  # dataset, setting, lang, doc_lang, attack
+Unit = tuple[CellKey, str]  # (cell, query id)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float | int | str | None
+    mark: bool = False  # significantly below the column's best entry (Holm-adjusted)
+    p: float | None = None  # Holm-adjusted p-value against the column's best entry
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record's numbers for the headline metric."""
+
+    record: Record
+    cells: dict[CellKey, tuple[float, float]]  # cell -> (clean mean, attacked mean)
+    attacked: dict[Unit, float]
+    clean: dict[Unit, float]
+    complete: bool
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def headline(self) -> float:
+        return fmean(a for _, a in self.cells.values()) if self.cells else 0.0
+
+    @property
+    def clean_mean(self) -> float:
+        groups = {k[:4]: c for k, (c, _) in self.cells.items()}
+        return fmean(groups.values()) if groups else 0.0
+
+    def rel_drop(self, keys: Sequence[CellKey] | None = None) -> float | None:
+        keys = list(self.cells) if keys is None else [k for k in keys if k in self.cells]
+        drops = [(c - a) / c for c, a in (self.cells[k] for k in keys) if c > 0]
+        return fmean(drops) if drops else None
+
+
+@dataclass(frozen=True)
+class Board:
+    suite: Suite
+    metric: str
+    entries: tuple[Entry, ...]  # ranked
+    tables: tuple[Table, ...]
+    alpha: float
+    n_cells: int
+
+
+def _entry(record: Record, metric: str) -> tuple[dict[CellKey, tuple[float, float]], dict[Unit, float], dict[Unit, float]]:
+    cells: dict[CellKey, tuple[float, float]] = {}
+    attacked: dict[Unit, float] = {}
+    clean: dict[Unit, float] = {}
+    for g in record.groups:
+        base = g.runs[CLEAN][metric]
+        clean_mean = fmean(base)
+        for qid, s in zip(g.qids, base):
+            clean[((*g.key, CLEAN), qid)] = s
+        for attack, by_metric in sorted(g.runs.items()):
+            if attack == CLEAN:
+                continue
+            key: CellKey = (*g.key, attack)
+            scores = by_metric[metric]
+            cells[key] = (clean_mean, fmean(scores))
+            for qid, s in zip(g.qids, scores):
+                attacked[(key, qid)] = s
+    return cells, attacked, clean
+
+
+def _fmt_date(date: str) -> str:
+    return date[:10]
+
+
+def _column_table(
+    key: str,
+    title: str,
+    entries: Sequence[Entry],
+    columns: Sequence[tuple[str, Callable[[CellKey], bool]]],
+    alpha: float,
+    note: str,
+) -> Table:
+    """Rows = entries, columns = cell filters; value = mean attacked cell mean; marks vs best."""
+    values: list[list[float | None]] = []
+    for e in entries:
+        row = []
+        for _, keep in columns:
+            means = [a for k, (_, a) in e.cells.items() if keep(k)]
+            row.append(fmean(means) if means else None)
+        values.append(row)
+    raw: dict[tuple[int, int], float] = {}
+    for j, (_, keep) in enumerate(columns):
+        present = [i for i in range(len(entries)) if values[i][j] is not None]
+        if len(present) < 2:
+            continue
+        best = max(present, key=lambda i: (values[i][j], -i))
+        units_best = {u: s for u, s in entries[best].attacked.items() if keep(u[0])}
+        for i in present:
+            if i == best:
+                continue
+            units = {u: s for u, s in entries[i].attacked.items() if keep(u[0])}
+            common = sorted(set(units) & set(units_best))
+            raw[(i, j)] = paired_p([units_best[u] for u in common], [units[u] for u in common])
+    adjusted = dict(zip(raw, holm(list(raw.values()))))
+    rows = []
+    for i, e in enumerate(entries):
+        cells = [Cell(e.name)]
+        for j in range(len(columns)):
+            p = adjusted.get((i, j))
+            cells.append(Cell(values[i][j], mark=p is not None and p < alpha, p=p))
+        rows.append(tuple(cells))
+    return Table(key, title, ("Model", *(c for c, _ in columns)), tuple(rows), note)
+
+
+def _overall(entries: Sequence[Entry], n_cells: int, metric: str, alpha: float) -> Table:
+    raw: dict[tuple[int, str], float] = {}
+    if len(entries) > 1:
+        for what in ("attacked", "clean"):
+            vals = [e.headline if what == "attacked" else e.clean_mean for e in entries]
+            best = max(range(len(entries)), key=lambda i: (vals[i], -i))
+            ref = getattr(entries[best], what)
+            for i, e in enumerate(entries):
+                if i != best:
+                    mine = getattr(e, what)
+                    common = sorted(set(mine) & set(ref))
+                    raw[(i, what)] = paired_p([ref[u] for u in common], [mine[u] for u in common])
+    adjusted = dict(zip(raw, holm(list(raw.values()))))
+    rows = []
+    for i, e in enumerate(entries):
+        pa, pc = adjusted.get((i, "attacked")), adjusted.get((i, "clean"))
+        drop = e.rel_drop()
+        fp = e.record.data["fingerprint"]
+        rows.append((
+            Cell(i + 1 if e.complete else "-"),
+            Cell(e.name),
+            Cell(e.headline, mark=pa is not None and pa < alpha, p=pa),
+            Cell(None if drop is None else 100 * drop),
+            Cell(e.clean_mean, mark=pc is not None and pc < alpha, p=pc),
+            Cell(f"{len(e.cells)}/{n_cells}"),
+            Cell(str(e.record.model.get("kind", "?"))),
+            Cell(f"{fp['sha256'][:12]} ({fp['method'].split('-')[0]})"),
+            Cell(_fmt_date(e.record.date)),
+        ))
+    headers = ("Rank", "Model", f"Attacked {metric}", "Rel. drop %", f"Clean {metric}", "Cells", "Kind", "Fingerprint", "Submitted")
+    note = (
+        f"Headline: mean attacked {metric} over all cells (dataset x setting x language pair x attack); "
+        "relative drop = mean over cells of (clean - attacked) / clean. Entries missing cells are unranked (-)."
+    )
+    return Table("overall", "Overall ranking", headers, tuple(rows), note)
+
+
+def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05) -> Board:
+    """Rank `records` (all of `suite`) and build the overall / language / attack / setting tables."""
+    metric = suite.headline_metric
+    parts = [(r, *_entry(r, metric)) for r in records]
+    universe = set().union(*(set(c) for _, c, _, _ in parts)) if parts else set()
+    entries = [Entry(r, c, a, cl, set(c) >= universe) for r, c, a, cl in parts]
+    entries.sort(key=lambda e: (not e.complete, -round(e.headline, 12), e.name, e.record.fingerprint))
+    sig = f"* = below the column's best entry, paired t-test on per-query scores, Holm-corrected per table, p < {alpha}"
+    langs = sorted({k[2] for k in universe})
+    attacks = [a for a in suite.attack_specs if any(k[4] == a for k in universe)]
+    settings = [(t.dataset, s) for t in suite.tasks for s in t.settings if any(k[:2] == (t.dataset, s) for k in universe)]
+    tables = [
+        _overall(entries, len(universe), metric, alpha),
+        _column_table(
+            "by_language", f"Attacked {metric} by query language", entries,
+            [(lang, lambda k, lang=lang: k[2] == lang) for lang in langs], alpha, sig,
+        ),
+        _column_table(
+            "by_attack", f"Attacked {metric} by attack", entries,
+            [(a, lambda k, a=a: k[4] == a) for a in attacks], alpha, sig,
+        ),
+        _column_table(
+            "by_setting", f"Attacked {metric} by dataset and setting", entries,
+            [(f"{d}/{s}", lambda k, d=d, s=s: k[:2] == (d, s)) for d, s in settings], alpha, sig,
+        ),
+    ]
+    drop_rows = []
+    for e in entries:
+        cells = [Cell(e.name)]
+        for a in attacks:
+            d = e.rel_drop([k for k in e.cells if k[4] == a])
+            cells.append(Cell(None if d is None else 100 * d))
+        drop_rows.append(tuple(cells))
+    tables.append(Table("drop_by_attack", "Relative drop % by attack", ("Model", *attacks), tuple(drop_rows),
+                        "mean over cells of (clean - attacked) / clean, in percent; higher = less robust"))
+    tables[0] = Table(tables[0].key, tables[0].title, tables[0].headers, tables[0].rows, tables[0].note + " " + sig)
+    return Board(suite, metric, tuple(entries), tuple(tables), alpha, len(universe))

@@ -1,0 +1,33 @@
+"""Render the board of one suite from its records into Markdown, CSV and HTML files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from robustir._io import atomic_write_text
+from robustir.leaderboards.board import Board, build_board
+from robustir.leaderboards.html import render_html
+from robustir.leaderboards.render import render_csv, render_markdown
+from robustir.leaderboards.store import load_records
+from robustir.leaderboards.suite import Suite
+
+__all__ = ["publish"]
+
+
+def publish(root: str | Path, suite: Suite, *, out: str | Path | None = None, alpha: float = 0.05) -> tuple[Board, list[Path]]:
+    """Load and validate every record of `suite` under `root`; write README.md, <table>.csv and index.html.
+
+    Output goes to `out` (default ``<root>/<version>``) and is byte-identical for the same records.
+
+    Example:
+        >>> board, files = publish("leaderboards", load_suite("v1"))  # doctest: +SKIP
+    """
+    records = load_records(root, suite)
+    board = build_board(records, suite, alpha=alpha)
+    folder = Path(out) if out is not None else Path(root) / suite.version
+    files = {"README.md": render_markdown(board), "index.html": render_html(board)}
+    files.update({f"csv/{name}": text for name, text in render_csv(board).items()})
+    written = []
+    for name, text in sorted(files.items()):
+        atomic_write_text(folder / name, text)
+        written.append(folder / name)
+    return board, written

@@ -1,0 +1,98 @@
+"""Markdown and CSV renderings of a `Board` (deterministic: same records, same bytes)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from robustir.leaderboards.board import Board, Cell, Table
+
+__all__ = ["fmt_cell", "render_csv", "render_markdown"]
+
+_PERCENT = ("Rel. drop %",)
+
+
+def fmt_cell(cell: Cell, *, percent: bool = False) -> str:
+    """Display text of a cell: metrics with 4 decimals, percentages with 1, '-' when absent."""
+    v = cell.value
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.1f}" if percent else f"{v:.4f}"
+    return str(v)
+
+
+def _is_percent(table: Table, header: str) -> bool:
+    return table.key == "drop_by_attack" or header in _PERCENT
+
+
+def _md_escape(text: str) -> str:
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    return out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`")
+
+
+def markdown_table(table: Table) -> str:
+    heads = [_md_escape(h) for h in table.headers]
+    lines = ["| " + " | ".join(heads) + " |"]
+    aligns = []
+    for j, _h in enumerate(table.headers):
+        numeric = any(isinstance(r[j].value, (int, float)) for r in table.rows)
+        aligns.append("---:" if numeric else "---")
+    lines.append("|" + "|".join(aligns) + "|")
+    for row in table.rows:
+        texts = []
+        for h, cell in zip(table.headers, row):
+            t = _md_escape(fmt_cell(cell, percent=_is_percent(table, h)))
+            texts.append(t + ("*" if cell.mark else ""))
+        lines.append("| " + " | ".join(texts) + " |")
+    return "\n".join(lines)
+
+
+def render_markdown(board: Board) -> str:
+    s = board.suite
+    out = [
+        f"# robustir leaderboard: suite {s.version}",
+        "",
+        s.description,
+        "",
+        f"Suite content hash `{s.content_hash[:16]}`; {len(board.entries)} submissions; "
+        f"{board.n_cells} attacked cells; headline metric {board.metric}.",
+        "",
+    ]
+    for table in board.tables:
+        out += [f"## {table.title}", "", markdown_table(table), ""]
+        if table.note:
+            out += [table.note, ""]
+    skipped: dict[tuple[str, str, str], set[str]] = {}
+    for e in board.entries:
+        for d in e.record.skipped:
+            skipped.setdefault((d["dataset"], d["attack"], d["reason"]), set()).add(d["lang"])
+    if skipped:
+        out += ["## Skipped cells", "", "Not scored for any submission that lists them (the attack does not "
+                "support the language, or its resource is missing):", ""]
+        for (d, a, r), langs in sorted(skipped.items()):
+            out.append(f"- {_md_escape(d)}, {_md_escape(a)}, {_md_escape(', '.join(sorted(langs)))}: {_md_escape(r)}")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_csv(board: Board) -> dict[str, str]:
+    """One CSV text per table, keyed by file name; marked columns get a `<column> p_holm` neighbour."""
+    files: dict[str, str] = {}
+    for table in board.tables:
+        with_p = [any(r[j].p is not None for r in table.rows) for j in range(len(table.headers))]
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        header: list[str] = []
+        for h, p in zip(table.headers, with_p):
+            header += [h, f"{h} p_holm", f"{h} significant"] if p else [h]
+        w.writerow(header)
+        for row in table.rows:
+            vals: list[str] = []
+            for cell, p in zip(row, with_p):
+                v = cell.value
+                vals.append("" if v is None else f"{v:.6f}" if isinstance(v, float) else str(v))
+                if p:
+                    vals += ["" if cell.p is None else f"{cell.p:.6g}", "yes" if cell.mark else "no"]
+            w.writerow(vals)
+        files[f"{table.key}.csv"] = buf.getvalue()
+    return files

@@ -1,0 +1,212 @@
+"""The versioned leaderboard suite: what a submission is scored on.
+
+A suite is a TOML file shipped with the package (``suites/<version>.toml``): datasets,
+splits, languages, retrieval settings, attack specs with their seeds, metrics and the
+headline score. Its identity is ``version`` plus a content hash (sha256 of the parsed
+content as canonical JSON, so comments and layout do not count). The hash of every released
+version is pinned in `KNOWN_SUITES`: a file whose content changed without a new version is
+refused, and records of different versions are never ranked together.
+
+Example:
+    >>> suite = load_suite("v1")
+    >>> suite.version, suite.headline_metric
+    ('v1', 'ndcg@10')
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from robustir.errors import RobustirError, unknown_name
+from robustir.types import AttackSpec
+
+__all__ = ["KNOWN_SUITES", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "available_suites", "load_suite", "suite_hash"]
+
+# version -> sha256 of its canonical content. A new or changed suite needs a new entry here.
+KNOWN_SUITES: dict[str, str] = {
+    "v1": "b7d4749bea211ef4f9f3375395ecb04fcc981945a46271806e9949101b11477d",
+}
+
+SETTINGS = ("mono", "cross", "multi")
+
+
+class SuiteError(RobustirError):
+    """A suite file is malformed, unknown, or changed without a version bump."""
+
+
+@dataclass(frozen=True)
+class SuiteTask:
+    """One dataset of the suite with its languages, settings and query subset."""
+
+    dataset: str
+    split: str
+    langs: tuple[str, ...]
+    settings: tuple[str, ...]
+    needs_data_dir: bool
+    query_stride: int  # keep every n-th query id (file order of langs[0]); 1 keeps all
+
+    def select(self, qids: tuple[str, ...]) -> tuple[str, ...]:
+        """The suite's query subset of `qids` (every `query_stride`-th, starting at the first)."""
+        return qids[:: self.query_stride]
+
+
+@dataclass(frozen=True)
+class SuiteAttack:
+    spec: str  # as declared in the suite: the attack's key in every record of this suite
+    seed: int
+
+
+@dataclass(frozen=True)
+class Suite:
+    version: str
+    description: str
+    metrics: tuple[str, ...]
+    k: int
+    headline_metric: str
+    tasks: tuple[SuiteTask, ...]
+    attacks: tuple[SuiteAttack, ...]
+    content_hash: str
+
+    @property
+    def attack_specs(self) -> tuple[str, ...]:
+        return tuple(a.spec for a in self.attacks)
+
+    def task(self, dataset: str) -> SuiteTask:
+        for t in self.tasks:
+            if t.dataset == dataset:
+                return t
+        raise unknown_name(f"dataset of suite {self.version}", dataset, [t.dataset for t in self.tasks])
+
+
+def suite_hash(content: dict[str, Any]) -> str:
+    """sha256 of the parsed suite as canonical JSON (comments and layout do not count)."""
+    canon = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def _suites_dir() -> Path:
+    return Path(str(resources.files("robustir.leaderboards") / "suites"))
+
+
+def available_suites() -> list[str]:
+    """Versions shipped with the package, sorted."""
+    return sorted(p.stem for p in _suites_dir().glob("*.toml"))
+
+
+def _get(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in obj:
+        raise SuiteError(f"{where}: missing key {key!r}")
+    value = obj[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise SuiteError(f"{where}: {key!r} must be {name}, got {value!r}")
+    return value
+
+
+def _str_list(obj: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    items = _get(obj, key, list, where)
+    if not items or not all(isinstance(x, str) and x for x in items):
+        raise SuiteError(f"{where}: {key!r} must be a non-empty list of strings, got {items!r}")
+    if len(set(items)) != len(items):
+        raise SuiteError(f"{where}: {key!r} has duplicates: {items!r}")
+    return tuple(items)
+
+
+def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
+    """Validate parsed TOML content into a `Suite` (no version check; see `load_suite`)."""
+    version = _get(content, "version", str, source)
+    metrics = _str_list(content, "metrics", source)
+    k = _get(content, "k", int, source)
+    if k < 10:
+        raise SuiteError(f"{source}: k must be at least 10, got {k}")
+    head = _get(content, "headline", dict, source)
+    metric = _get(head, "metric", str, f"{source} [headline]")
+    if metric not in metrics:
+        raise SuiteError(f"{source}: headline metric {metric!r} is not one of the suite metrics {list(metrics)}")
+    for key, allowed in (("score", "mean_attacked"), ("beside", "mean_relative_drop")):
+        if head.get(key) != allowed:
+            raise SuiteError(f"{source}: [headline] {key} must be {allowed!r}, got {head.get(key)!r}")
+    tasks = []
+    for i, t in enumerate(_get(content, "tasks", list, source)):
+        where = f"{source} [[tasks]] #{i + 1}"
+        if not isinstance(t, dict):
+            raise SuiteError(f"{where}: expected a table")
+        settings = _str_list(t, "settings", where)
+        for s in settings:
+            if s not in SETTINGS:
+                raise unknown_name(f"setting in {where}", s, SETTINGS)
+        stride = _get(t, "query_stride", int, where)
+        if stride < 1:
+            raise SuiteError(f"{where}: query_stride must be >= 1, got {stride}")
+        tasks.append(
+            SuiteTask(
+                dataset=_get(t, "dataset", str, where),
+                split=_get(t, "split", str, where),
+                langs=_str_list(t, "langs", where),
+                settings=settings,
+                needs_data_dir=_get(t, "needs_data_dir", bool, where),
+                query_stride=stride,
+            )
+        )
+    if len({t.dataset for t in tasks}) != len(tasks):
+        raise SuiteError(f"{source}: a dataset appears in two [[tasks]]")
+    attacks = []
+    for i, a in enumerate(_get(content, "attacks", list, source)):
+        where = f"{source} [[attacks]] #{i + 1}"
+        if not isinstance(a, dict):
+            raise SuiteError(f"{where}: expected a table")
+        spec = _get(a, "spec", str, where)
+        try:
+            AttackSpec.parse(spec)
+        except RobustirError as exc:
+            raise SuiteError(f"{where}: {exc}") from None
+        attacks.append(SuiteAttack(spec, _get(a, "seed", int, where)))
+    if len({a.spec for a in attacks}) != len(attacks):
+        raise SuiteError(f"{source}: an attack spec appears twice")
+    return Suite(
+        version=version,
+        description=str(content.get("description", "")),
+        metrics=metrics,
+        k=k,
+        headline_metric=metric,
+        tasks=tuple(tasks),
+        attacks=tuple(attacks),
+        content_hash=suite_hash(content),
+    )
+
+
+def load_suite(name_or_path: str | Path = "v1", *, allow_unregistered: bool = False) -> Suite:
+    """Load a shipped suite by version ("v1") or a suite file by path.
+
+    A version listed in `KNOWN_SUITES` must hash to its pinned value (else: changed without
+    a version bump). Unlisted versions load only with ``allow_unregistered=True`` (tests,
+    drafts of the next version).
+    """
+    path = Path(name_or_path)
+    if not (path.suffix == ".toml" and path.exists()):
+        if str(name_or_path) not in available_suites():
+            raise unknown_name("leaderboard suite", str(name_or_path), available_suites())
+        path = _suites_dir() / f"{name_or_path}.toml"
+    try:
+        content = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SuiteError(f"cannot read suite file {path}: {exc}") from None
+    suite = parse_suite(content, source=str(path))
+    pinned = KNOWN_SUITES.get(suite.version)
+    if pinned is None:
+        if not allow_unregistered:
+            raise SuiteError(
+                f"suite version {suite.version!r} ({path}) is not registered; "
+                f"known versions: {', '.join(sorted(KNOWN_SUITES))}"
+            )
+    elif pinned != suite.content_hash:
+        raise SuiteError(
+            f"suite {suite.version!r} ({path}) changed without a version bump: content hash "
+            f"{suite.content_hash[:12]} != pinned {pinned[:12]}; give the changed suite a new version"
+        )
+    return suite
