@@ -1,0 +1,170 @@
+"""Shared machinery of the word-swapping attacks (synonym, code_switch, paraphrase.pivot,
+translate): which words may be touched, script and case checks, and rebuilding the text."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from robustir.attacks.base import edit_budget
+from robustir.attacks.segment import Token, is_stopword, tokenize
+from robustir.languages import UNSEGMENTED
+from robustir.types import Perturbation
+
+# Scripts a replacement word may use, per language (keeps the query's script).
+SCRIPTS: dict[str, str] = {
+    "ar": r"\p{Script=Arabic}", "hi": r"\p{Script=Devanagari}", "th": r"\p{Script=Thai}",
+    "ko": r"\p{Script=Hangul}", "zh": r"\p{Script=Han}", "ru": r"\p{Script=Cyrillic}",
+    "el": r"\p{Script=Greek}", "ja": r"\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc",
+}
+CASED = frozenset({"de", "el", "en", "es", "fr", "it", "pt", "ru", "tr", "vi"})
+
+
+@lru_cache(maxsize=None)
+def _script_re(lang: str):
+    import regex
+
+    letters = SCRIPTS.get(lang, r"\p{Script=Latin}")
+    return regex.compile(rf"^[{letters}\p{{M}}\p{{N}}][{letters}\p{{M}}\p{{N}}'\u2019\- ]*$")
+
+
+def same_script(word: str, lang: str) -> bool:
+    """True if `word` is written only in `lang`'s script (plus marks, digits, hyphens; spaces
+    only for languages that separate words with spaces)."""
+    if lang in UNSEGMENTED and " " in word:
+        return False
+    return bool(_script_re(lang).match(word))
+
+
+def has_harakat(word: str) -> bool:
+    """True if an Arabic word carries short-vowel marks (harakat, U+064B-U+0652)."""
+    return any("\u064b" <= ch <= "\u0652" for ch in word)
+
+
+def strip_harakat(word: str) -> str:
+    """Drop Arabic short-vowel marks: queries are usually written without them."""
+    return "".join(ch for ch in word if not "\u064b" <= ch <= "\u0652")
+
+
+def match_case(template: str, word: str, *, lang: str = "", first: bool = True) -> str:
+    """Give `word` the case pattern of `template` (UPPER, Title or lower as found). German
+    capitalises every noun, so a capitalised German word passes its Title case on only when it
+    starts the query (pass lang="de"); same-language swaps should leave lang empty."""
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper() and not (lang == "de" and not first):
+        return word[:1].upper() + word[1:]
+    return word  # lower-case template: keep the lexicon's own case (German nouns, acronyms)
+
+
+def content_positions(tokens: Sequence[Token], lang: str) -> list[int]:
+    """Indices of word tokens that are not stopwords (the candidates for swapping)."""
+    return [i for i, t in enumerate(tokens) if t.is_word and not is_stopword(t.text, lang)]
+
+
+def swap_words(
+    text: str,
+    *,
+    lang: str,
+    rng: np.random.Generator,
+    config: dict,
+    replacement: Callable[[str, np.random.Generator, bool], str | None],
+    out_lang: str | None = None,
+    label: str,
+) -> Perturbation:
+    """Replace a budgeted share of content words by `replacement(word, rng, first)` (None = no
+    option; `first` tells whether the word starts the query, for case decisions).
+
+    The budget is counted over content words; when a chosen word has no replacement the next
+    candidate is tried, so the budget is met whenever enough words have one.
+    """
+    tokens = tokenize(text, lang)
+    cands = content_positions(tokens, lang)
+    budget = edit_budget(
+        len(cands), rate=config["rate"], min_edits=config["min_edits"], max_edits=config["max_edits"], rng=rng
+    )
+    if budget == 0:
+        return Perturbation(text, text, 0)
+    new = [t.text for t in tokens]
+    first_word = next((i for i, t in enumerate(tokens) if t.is_word), -1)
+    ops: list[str] = []
+    for i in rng.permutation(len(cands)):
+        if len(ops) >= budget:
+            break
+        pos = cands[int(i)]
+        old = tokens[pos].text
+        rep = replacement(old, rng, pos == first_word)
+        if not rep or rep == old:
+            continue
+        new[pos] = pad(rep, tokens, pos, lang, out_lang or lang)
+        ops.append(f"{label}:{old}->{rep}")
+    return Perturbation(text, "".join(new), len(ops), tuple(ops))
+
+
+def clear_caches() -> None:
+    _ranks.cache_clear()
+    _lookup.cache_clear()
+
+
+def pad(word: str, tokens: Sequence[Token], pos: int, lang: str, out_lang: str) -> str:
+    """Put spaces around a word from a space-separated language inserted into unsegmented text
+    (日本 + 'capital' + の -> 日本 capital の)."""
+    if lang not in UNSEGMENTED or out_lang in UNSEGMENTED:
+        return word
+    before = pos > 0 and not tokens[pos - 1].text[-1:].isspace()
+    after = pos + 1 < len(tokens) and not tokens[pos + 1].text[:1].isspace()
+    return (" " if before else "") + word + (" " if after else "")
+
+
+def pick(options: Sequence[str], rng: np.random.Generator, *, top: int) -> str | None:
+    """A random choice among the first `top` options (earlier = more frequent or first sense)."""
+    if not options:
+        return None
+    return options[int(rng.integers(min(top, len(options))))]
+
+
+# --- bilingual lookups (MUSE) -----------------------------------------------------------
+
+
+def _direct(src: str, tgt: str) -> bool:
+    from robustir.attacks.resources import available
+
+    return "en" in (src, tgt) or available("muse", f"{src}-{tgt}.txt")
+
+
+@lru_cache(maxsize=None)
+def _ranks(src: str, tgt: str) -> dict[str, int]:
+    """Frequency rank of each source word of a MUSE dictionary (files list frequent words first)."""
+    from robustir.attacks.resources import muse
+
+    return {w: i for i, w in enumerate(muse(src, tgt))}
+
+
+@lru_cache(maxsize=200_000)
+def _lookup(word: str, src: str, tgt: str) -> tuple[str, ...]:
+    """Translations of one word, best first: those that translate back to the word, then the
+    more frequent (MUSE lists a word's translations in no useful order: punkte -> dots, points)."""
+    from robustir.attacks.resources import available, muse
+
+    table = muse(src, tgt)
+    key = word if word in table else word.casefold()
+    cands = table.get(key, ())
+    if len(cands) < 2 or not available("muse", f"{tgt}-{src}.txt"):
+        return cands
+    back, ranks = muse(tgt, src), _ranks(tgt, src)
+    return tuple(sorted(cands, key=lambda c: (key not in back.get(c, ()), ranks.get(c, len(ranks)))))
+
+
+def translations(word: str, src: str, tgt: str, *, via: int = 2) -> tuple[str, ...]:
+    """MUSE translations of `word` from `src` to `tgt`, most frequent first. Pairs without a
+    dictionary (neither side English, no local src-tgt file) pivot through English, using
+    the first `via` English translations."""
+    if src == tgt:
+        return (word,)
+    if _direct(src, tgt):
+        return _lookup(word, src, tgt)
+    out: dict[str, None] = {}
+    for mid in _lookup(word, src, "en")[:via]:
+        out.update(dict.fromkeys(_lookup(mid, "en", tgt)))
+    return tuple(out)
