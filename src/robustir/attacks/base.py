@@ -112,6 +112,10 @@ class Attack(ABC):
     def supports(self, lang: str) -> bool:
         return lang in self.languages
 
+    def output_lang(self, lang: str) -> str:
+        """The language of this attack's output for input in `lang` (translate changes it)."""
+        return lang
+
     def check_lang(self, lang: str) -> None:
         if not self.supports(lang):
             raise RobustirError(
