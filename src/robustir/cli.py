@@ -18,6 +18,8 @@ from robustir.errors import RobustirError
 # name -> "module:attribute" of a click command, imported on demand.
 LAZY_COMMANDS: dict[str, str] = {
     "datasets": "robustir.benchmark.datasets.cli:datasets_cmd",
+    "attack": "robustir.attacks.cli:attack_cmd",
+    "attacks": "robustir.attacks.cli:attacks_cmd",
     "score": "robustir.benchmark.cli:score_cmd",
     "report": "robustir.benchmark.cli:report_cmd",
 }
