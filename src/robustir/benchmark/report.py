@@ -110,16 +110,18 @@ def render(report: ScoreReport, fmt: str = "text") -> str:
     )
     attack_rows = _attack_rows(report, alpha)
     model_rows = _model_rows(report, alpha)
-    if fmt == "csv":
+    if fmt == "csv":  # full precision, one row per comparison, both tables in one file
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["table", *_ATTACK_HEAD, "significant"])
-        for r in attack_rows:
-            w.writerow(["attack", *(x.rstrip(MARK) if i == 7 else x for i, x in enumerate(r)), bool(r[7].endswith(MARK))])
-        if model_rows:
-            w.writerow(["table", *_MODEL_HEAD, "significant"])
-            for r in model_rows:
-                w.writerow(["models", *(x.rstrip(MARK) if i == 9 else x for i, x in enumerate(r)), bool(r[9].endswith(MARK))])
+        fields = ["table", "model", "model_b", "setting", "query_lang", "corpus_lang", "attack", "metric", "n",
+                  "clean", "attacked", "abs_drop", "rel_drop", "wins", "ties", "losses", "test", "statistic", "p",
+                  "p_holm", "significant", "ci_low", "ci_high", "effect_size"]
+        w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        for r in report.comparisons:
+            w.writerow({**r, "table": "attack", "significant": bool(_mark(r, alpha))})
+        for r in report.model_comparisons:  # clean/attacked columns hold model A's / B's mean drop
+            w.writerow({**r, "table": "models", "model": r["model_a"], "model_b": r["model_b"], "clean": r["drop_a"],
+                        "attacked": r["drop_b"], "abs_drop": r["diff"], "significant": bool(_mark(r, alpha))})
         return buf.getvalue()
     if fmt == "latex":
         out = _latex(_ATTACK_HEAD, attack_rows, "Clean vs attacked. " + note)

@@ -1,6 +1,7 @@
 """Run every search a report needs for one model, encoding each corpus only once.
 
-Dense retrievers (those with ``encode_queries`` and ``corpus_matrix``) index the POOLED corpus
+Dense retrievers (those with ``encode_queries`` and a ``corpus_matrix`` of one row per
+document) index the POOLED corpus
 of the chosen languages once; every setting is a slice of that one matrix (monolingual and
 cross-lingual: the columns of one language; multilingual: all), scored by inner product of
 the query and document vectors, the similarity the models API normalises for. Each query set
@@ -71,9 +72,8 @@ def _dense(retriever, corpora, langs, jobs, *, depth, progress) -> list[SearchRe
     retriever.index(pooled)
     matrix = np.asarray(retriever.corpus_matrix, dtype=np.float32)
     if matrix.ndim != 2 or matrix.shape[0] != len(pooled):
-        raise RobustirError(
-            f"retriever's corpus_matrix has shape {matrix.shape}, expected one row per pooled document ({len(pooled)})"
-        )
+        # several rows per document (MaxP chunks): let the retriever's own search aggregate them
+        return _generic(retriever, corpora, langs, jobs, depth=depth, progress=progress)
     spans: dict[str, slice] = {}
     start = 0
     for lang in langs:

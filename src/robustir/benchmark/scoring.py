@@ -36,6 +36,11 @@ def _model_info(retriever: Any, fallback: str) -> dict[str, Any]:
     return {"name": name, "revision": d.get("revision", getattr(spec, "revision", None)), "spec": d}
 
 
+def _unsupported(minfo: dict[str, Any], langs: Sequence[str]) -> list[str]:
+    declared = minfo["spec"].get("languages") or ()
+    return [lang for lang in langs if declared and lang not in declared]
+
+
 def _load_data(dataset: str, langs: list[str], split: str | None, data_dir: str | Path | None):
     from robustir.benchmark.datasets import datasets, load_dataset
 
@@ -158,6 +163,9 @@ def score(
         minfo = _model_info(retriever, str(m))
         if any(x["name"] == minfo["name"] for x in model_infos):
             raise RobustirError(f"model {minfo['name']!r} is given twice")
+        minfo["unsupported_langs"] = _unsupported(minfo, lang_list)
+        if minfo["unsupported_langs"] and progress:
+            progress(f"note: {minfo['name']} does not declare {', '.join(minfo['unsupported_langs'])}; scored anyway")
         jobs = []
         for cell, s, qs, _ in plans:
             targets = _bias_targets(cell_qrels[cell]) if (bias_on and cell.corpus_lang == POOLED) else None
