@@ -22,6 +22,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "attacks": "robustir.attacks.cli:attacks_cmd",
     "score": "robustir.benchmark.cli:score_cmd",
     "report": "robustir.benchmark.cli:report_cmd",
+    "submit": "robustir.leaderboards.cli:submit_cmd",
+    "leaderboard": "robustir.leaderboards.cli:leaderboard_cmd",
 }
 
 

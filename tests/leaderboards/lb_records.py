@@ -17,7 +17,7 @@ def make_record(name: str, suite: Suite, *, seed: int, quality: float = 0.6, dam
     """A sealed record with per-query scores drawn around `quality`, attacks costing ~`damage`."""
     rng = np.random.default_rng(seed)
     results = []
-    specs = suite.attack_specs[:attacks]
+    specs = suite.attack_labels[:attacks]
     for dataset, setting, lang, doc_lang in cells:
         qids = [f"{dataset}-{lang}-q{i}" for i in range(n_queries)]
         runs = {}
@@ -38,7 +38,7 @@ def make_record(name: str, suite: Suite, *, seed: int, quality: float = 0.6, dam
         "model": {"name": name, "kind": "dense"},
         "provenance": {"synthetic": True},
         "results": results,
-        "skipped": [{"dataset": "mldr-sample", "lang": "ja", "attack": "synonym(rate=0.2)", "reason": "no resource"}],
+        "skipped": [{"dataset": "mldr-sample", "lang": "ja", "attack": "synonym", "reason": "no resource"}],
     }
     obj = seal(data)
     return validate_record(obj, source=name)

@@ -21,10 +21,10 @@ def test_leaderboard_suite_every_shipped_version_is_pinned():
 def test_leaderboard_suite_v1_declares_the_seed_suite(suite_v1):
     xq = suite_v1.task("xquad-r")
     assert xq.langs == ("ar", "de", "en", "hi", "zh") and xq.settings == ("mono", "cross", "multi")
-    assert xq.needs_data_dir and xq.query_stride == 10
-    assert len(xq.select(tuple(str(i) for i in range(1190)))) == 119
+    assert xq.needs_data_dir and xq.max_queries == 100
+    assert len(xq.select(tuple(str(i) for i in range(1190)))) == 100
     ml = suite_v1.task("mldr-sample")
-    assert len(ml.langs) == 13 and ml.settings == ("mono",)
+    assert len(ml.langs) == 13 and ml.settings == ("mono",) and ml.max_queries == 0
     assert suite_v1.headline_metric == "ndcg@10" and "ndcg@10" in suite_v1.metrics
     assert len(suite_v1.attacks) == 8 and len({a.seed for a in suite_v1.attacks}) == 8
 

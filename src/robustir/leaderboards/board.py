@@ -192,7 +192,7 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05)
     entries.sort(key=lambda e: (not e.complete, -round(e.headline, 12), e.name, e.record.fingerprint))
     sig = f"* = below the column's best entry, paired t-test on per-query scores, Holm-corrected per table, p < {alpha}"
     langs = sorted({k[2] for k in universe})
-    attacks = [a for a in suite.attack_specs if any(k[4] == a for k in universe)]
+    attacks = [a for a in suite.attack_labels if any(k[4] == a for k in universe)]
     settings = [(t.dataset, s) for t in suite.tasks for s in t.settings if any(k[:2] == (t.dataset, s) for k in universe)]
     tables = [
         _overall(entries, len(universe), metric, alpha),

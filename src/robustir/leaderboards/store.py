@@ -16,7 +16,7 @@ from robustir.errors import RobustirError
 from robustir.leaderboards.schema import Record, RecordError, validate_record
 from robustir.leaderboards.suite import Suite
 
-__all__ = ["DuplicateSubmissionError", "load_records", "read_record", "save_record", "submissions_dir"]
+__all__ = ["DuplicateSubmissionError", "find_clashes", "load_records", "read_record", "save_record", "submissions_dir"]
 
 
 class DuplicateSubmissionError(RobustirError):
@@ -71,7 +71,7 @@ def check_suite(rec: Record, suite: Suite) -> None:
         )
     if rec.suite_hash != suite.content_hash:
         raise RecordError(f"{rec.source}: suite hash {rec.suite_hash[:12]} differs from suite {suite.version}'s {suite.content_hash[:12]}")
-    allowed = {"clean", *suite.attack_specs}
+    allowed = {"clean", *suite.attack_labels}
     datasets = {t.dataset for t in suite.tasks}
     for g in rec.groups:
         if g.dataset not in datasets:
@@ -84,21 +84,28 @@ def check_suite(rec: Record, suite: Suite) -> None:
                 raise RecordError(f"{rec.source}: metrics {sorted(by_metric)} differ from suite {list(suite.metrics)}")
 
 
+def find_clashes(root: str | Path, version: str, name: str, fingerprint: str) -> list[Path]:
+    """Records of `version` with the same fingerprint or name (unreadable ones named like the target too)."""
+    folder = submissions_dir(root, version)
+    target = folder / f"{_slug(name)}-{fingerprint[:12]}.json"
+    clashes: list[Path] = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            other = read_record(path)
+        except RecordError:
+            if path == target:
+                clashes.append(path)
+            continue
+        if other.fingerprint == fingerprint or other.name == name:
+            clashes.append(path)
+    return clashes
+
+
 def save_record(record: Record, root: str | Path, *, replace: bool = False) -> Path:
     """Write a validated record atomically; refuse a duplicate fingerprint or name unless `replace`."""
     folder = submissions_dir(root, record.suite_version)
     target = folder / f"{_slug(record.name)}-{record.fingerprint[:12]}.json"
-    clashes: list[Path] = []
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.json")):
-            try:
-                other = read_record(path)
-            except RecordError:
-                if path == target:
-                    clashes.append(path)
-                continue
-            if other.fingerprint == record.fingerprint or other.name == record.name:
-                clashes.append(path)
+    clashes = find_clashes(root, record.suite_version, record.name, record.fingerprint)
     if clashes and not replace:
         what = ", ".join(str(p) for p in clashes)
         raise DuplicateSubmissionError(

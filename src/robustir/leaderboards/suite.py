@@ -29,7 +29,7 @@ __all__ = ["KNOWN_SUITES", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "a
 
 # version -> sha256 of its canonical content. A new or changed suite needs a new entry here.
 KNOWN_SUITES: dict[str, str] = {
-    "v1": "b7d4749bea211ef4f9f3375395ecb04fcc981945a46271806e9949101b11477d",
+    "v1": "f6ac212bb62b4f9401539bc02d76925abea7534945153869b34a4f684a52e6b8",
 }
 
 SETTINGS = ("mono", "cross", "multi")
@@ -48,16 +48,17 @@ class SuiteTask:
     langs: tuple[str, ...]
     settings: tuple[str, ...]
     needs_data_dir: bool
-    query_stride: int  # keep every n-th query id (file order of langs[0]); 1 keeps all
+    max_queries: int  # score the first N query ids of each language; 0 = all
 
     def select(self, qids: tuple[str, ...]) -> tuple[str, ...]:
-        """The suite's query subset of `qids` (every `query_stride`-th, starting at the first)."""
-        return qids[:: self.query_stride]
+        """The suite's query subset of `qids` (the first `max_queries`, or all)."""
+        return qids[: self.max_queries] if self.max_queries else qids
 
 
 @dataclass(frozen=True)
 class SuiteAttack:
-    spec: str  # as declared in the suite: the attack's key in every record of this suite
+    label: str  # short unique name: the attack's key in records and its column on the board
+    spec: str  # canonical spec, every parameter written out
     seed: int
 
 
@@ -73,8 +74,8 @@ class Suite:
     content_hash: str
 
     @property
-    def attack_specs(self) -> tuple[str, ...]:
-        return tuple(a.spec for a in self.attacks)
+    def attack_labels(self) -> tuple[str, ...]:
+        return tuple(a.label for a in self.attacks)
 
     def task(self, dataset: str) -> SuiteTask:
         for t in self.tasks:
@@ -140,9 +141,9 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
         for s in settings:
             if s not in SETTINGS:
                 raise unknown_name(f"setting in {where}", s, SETTINGS)
-        stride = _get(t, "query_stride", int, where)
-        if stride < 1:
-            raise SuiteError(f"{where}: query_stride must be >= 1, got {stride}")
+        limit = _get(t, "max_queries", int, where)
+        if limit == 1 or limit < 0:
+            raise SuiteError(f"{where}: max_queries must be 0 (all) or at least 2, got {limit}")
         tasks.append(
             SuiteTask(
                 dataset=_get(t, "dataset", str, where),
@@ -150,7 +151,7 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
                 langs=_str_list(t, "langs", where),
                 settings=settings,
                 needs_data_dir=_get(t, "needs_data_dir", bool, where),
-                query_stride=stride,
+                max_queries=limit,
             )
         )
     if len({t.dataset for t in tasks}) != len(tasks):
@@ -162,12 +163,17 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
             raise SuiteError(f"{where}: expected a table")
         spec = _get(a, "spec", str, where)
         try:
-            AttackSpec.parse(spec)
+            canon = str(AttackSpec.parse(spec))
         except RobustirError as exc:
             raise SuiteError(f"{where}: {exc}") from None
-        attacks.append(SuiteAttack(spec, _get(a, "seed", int, where)))
-    if len({a.spec for a in attacks}) != len(attacks):
-        raise SuiteError(f"{source}: an attack spec appears twice")
+        if canon != spec:
+            raise SuiteError(f"{where}: write the spec in canonical form {canon!r}, got {spec!r}")
+        label = _get(a, "label", str, where)
+        if label == "clean":
+            raise SuiteError(f"{where}: 'clean' is reserved for the unattacked run")
+        attacks.append(SuiteAttack(label, spec, _get(a, "seed", int, where)))
+    if len({a.spec for a in attacks}) != len(attacks) or len({a.label for a in attacks}) != len(attacks):
+        raise SuiteError(f"{source}: an attack spec or label appears twice")
     return Suite(
         version=version,
         description=str(content.get("description", "")),

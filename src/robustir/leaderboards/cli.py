@@ -1,0 +1,70 @@
+"""`robustir submit` and `robustir leaderboard` (thin: parse options, call one function)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("submit")
+@click.argument("checkpoint")
+@click.option("--name", required=True, help="Display name on the board (any script; escaped when rendered).")
+@click.option("--suite", default="v1", show_default=True, help="Suite version (or a suite .toml file).")
+@click.option("--data-dir", "data_dirs", multiple=True, metavar="DATASET=DIR",
+              help="Local copy of a suite dataset, e.g. xquad-r=../shared/data/xquad-r (repeatable).")
+@click.option("--resources", type=click.Path(path_type=Path), default=None,
+              help="Folder of attack resources (MUSE, OMW, thesauri, keyboards), e.g. ../shared/data/resources.")
+@click.option("--root", type=click.Path(path_type=Path), default=Path("leaderboards"), show_default=True,
+              help="Folder of the published leaderboards.")
+@click.option("--replace", is_flag=True, help="Replace an earlier record of the same checkpoint or name.")
+@click.option("--allow-unsafe-weights", is_flag=True, help="Load pickle weights (only for checkpoints you trust).")
+def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, allow_unsafe_weights) -> None:
+    """Run the leaderboard suite on CHECKPOINT (a registered model name or a local folder) and record it.
+
+    \b
+    Example:
+      robustir submit me5-small-q4 --name "mE5-small (4-bit)" \\
+          --data-dir xquad-r=../shared/data/xquad-r --resources ../shared/data/resources
+    """
+    from robustir.leaderboards.submit import parse_data_dirs, submit
+
+    record, path = submit(
+        checkpoint, name=name, suite=suite, data_dirs=parse_data_dirs(data_dirs), resources=resources, root=root,
+        replace=replace, allow_pickle=allow_unsafe_weights, say=lambda m: click.echo(m, err=True),
+    )
+    from robustir.leaderboards.board import build_board
+    from robustir.leaderboards.suite import load_suite
+
+    board = build_board([record], load_suite(suite))
+    entry = board.entries[0]
+    drop = entry.rel_drop()
+    click.echo(f"wrote {path}")
+    click.echo(f"{record.name}: attacked {board.metric} "
+               f"{entry.headline:.4f}, clean {entry.clean_mean:.4f}, relative drop {100 * (drop or 0):.1f}% "
+               f"over {len(entry.cells)} cells ({len(record.skipped)} skipped)")
+    click.echo(f"re-render the board: robustir leaderboard --suite {record.suite_version} --root {root}")
+
+
+@click.command("leaderboard")
+@click.option("--suite", default="v1", show_default=True, help="Suite version to render.")
+@click.option("--root", type=click.Path(path_type=Path), default=Path("leaderboards"), show_default=True,
+              help="Folder of the published leaderboards (records under <root>/<suite>/submissions).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write README.md, csv/*.csv and index.html (default <root>/<suite>).")
+@click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level of the marks.")
+def leaderboard_cmd(suite, root, out, alpha) -> None:
+    """Render the board of one suite version from its submission records (Markdown, CSV, HTML)."""
+    from robustir._table import format_table
+    from robustir.errors import RobustirError
+    from robustir.leaderboards.publish import publish
+    from robustir.leaderboards.render import fmt_cell
+    from robustir.leaderboards.suite import load_suite
+
+    if not 0 < alpha < 1:
+        raise RobustirError(f"--alpha must lie strictly between 0 and 1, got {alpha}")
+    board, files = publish(root, load_suite(suite), out=out, alpha=alpha)
+    overall = board.tables[0]
+    cols = [0, 1, 2, 3, 4, 5]
+    rows = [[fmt_cell(r[j], percent=j == 3) + ("*" if r[j].mark else "") for j in cols] for r in overall.rows]
+    click.echo(format_table([overall.headers[j] for j in cols], rows))
+    click.echo(f"wrote {len(files)} files to {out if out is not None else Path(root) / board.suite.version}")

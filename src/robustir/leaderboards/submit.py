@@ -1,0 +1,216 @@
+"""`submit`: validate a checkpoint, run the whole suite through the scorer, write one record.
+
+For every suite task the attacks are generated (`robustir.attacks.run_attacks`, one folder
+per attack with the suite's seed) into a temporary folder, then the retriever is scored on
+the clean and every attacked query set in every setting (`robustir.benchmark.scoring.score`,
+one index per corpus, reused). An attack that does not support a language, or whose resource
+is missing, is recorded under "skipped" with the reason; nothing is silently left out.
+
+Example:
+    >>> submit("me5-small-q4", name="mE5-small (4-bit)", data_dirs={"xquad-r": "../shared/data/xquad-r"},
+    ...        resources="../shared/data/resources")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from robustir.errors import RobustirError
+from robustir.leaderboards.fingerprint import fingerprint_checkpoint
+from robustir.leaderboards.schema import CLEAN, Record, seal, validate_record
+from robustir.leaderboards.store import DuplicateSubmissionError, find_clashes, save_record
+from robustir.leaderboards.suite import Suite, SuiteError, SuiteTask, load_suite
+
+__all__ = ["check_name", "report_to_results", "run_suite", "submit"]
+
+_REPORT_KEEP = ("format", "robustir_version", "dataset", "settings", "metrics", "options", "attacks",
+                "skipped_attacks", "query_counts")
+
+
+def check_name(name: str) -> str:
+    """A display name: 1-100 printable characters (any script); HTML is escaped when rendered."""
+    if not isinstance(name, str) or not name.strip():
+        raise RobustirError("--name must be a non-empty display name, e.g. 'mE5-small (4-bit)'")
+    name = name.strip()
+    if len(name) > 100:
+        raise RobustirError(f"--name is {len(name)} characters long; at most 100 are accepted")
+    bad = [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+    if bad:
+        raise RobustirError(f"--name contains control characters ({', '.join(repr(c) for c in bad[:3])})")
+    return name
+
+
+def _looks_local(checkpoint: str) -> bool:
+    from robustir.models import model_specs
+
+    return checkpoint not in model_specs and (checkpoint.startswith((".", "/", "~")) or Path(checkpoint).expanduser().exists())
+
+
+def report_to_results(report: Any, task: SuiteTask, label_of: Mapping[str, str], metrics: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The scorer's per-query runs of one task -> record result groups (qids in clean order)."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for run in report.runs:
+        if run["attack"] is None:
+            key = (run["setting"], run["query_lang"], run["corpus_lang"])
+            qids = list(run["scores"][metrics[0]])
+            groups[key] = {"dataset": task.dataset, "setting": key[0], "lang": key[1], "doc_lang": key[2],
+                           "qids": qids, "runs": {}}
+    for run in report.runs:
+        key = (run["setting"], run["query_lang"], run["corpus_lang"])
+        if key not in groups:
+            raise RobustirError(f"scorer report has an attacked run without a clean run: {key}")
+        group = groups[key]
+        name = CLEAN if run["attack"] is None else label_of.get(run["attack"])
+        if name is None:
+            raise RobustirError(f"scorer report names attack {run['attack']!r}, which is not in the suite")
+        by_metric: dict[str, list[float]] = {}
+        for metric in metrics:
+            scores = run["scores"][metric]
+            missing = [q for q in group["qids"] if q not in scores]
+            if missing:
+                raise RobustirError(f"{name} run of {key} lacks {len(missing)} query ids (e.g. {missing[0]!r})")
+            by_metric[metric] = [round(min(1.0, max(0.0, float(scores[q]))), 6) for q in group["qids"]]
+        group["runs"][name] = by_metric
+    return [groups[k] for k in sorted(groups)]
+
+
+def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resources: Path | None, work: Path,
+                 say: Callable[[str], None]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Generate every suite attack for one task; returns attacked folders and skipped cells."""
+    from robustir.attacks import build, run_attacks
+
+    folders: list[Path] = []
+    skipped: list[dict[str, str]] = []
+    limit = task.max_queries or None
+    for i, att in enumerate(suite.attacks):
+        pipeline = build(att.spec)
+        langs = [lang for lang in task.langs if pipeline.supports(lang)]
+        for lang in task.langs:
+            if lang not in langs:
+                skipped.append({"dataset": task.dataset, "lang": lang, "attack": att.label,
+                                "reason": f"{att.label} does not support {lang}"})
+        say(f"attacking {task.dataset} with {att.label} [{','.join(langs)}]")
+        tries = [langs] if langs else []
+        while tries:
+            group = tries.pop(0)
+            out = work / f"{task.dataset}-{i}-{'_'.join(group)}"
+            try:
+                run_attacks(task.dataset, [att.spec], group, att.seed, out, split=task.split, data_dir=data_dir,
+                            resources=resources, limit=limit, progress=False)
+                folders.append(out)
+            except RobustirError as exc:
+                if len(group) > 1:  # find the language(s) at fault, keep the others
+                    tries += [[lang] for lang in group]
+                else:
+                    reason = str(exc).splitlines()[0][:300]
+                    skipped.append({"dataset": task.dataset, "lang": group[0], "attack": att.label, "reason": reason})
+    return folders, skipped
+
+
+def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], resources: Path | None,
+              say: Callable[[str], None]) -> tuple[list[dict[str, Any]], list[dict[str, str]], list[dict[str, Any]]]:
+    """Attack and score every task; returns (result groups, skipped cells, trimmed scorer reports)."""
+    from robustir.benchmark.scoring import score
+
+    label_of = {a.spec: a.label for a in suite.attacks}
+    results: list[dict[str, Any]] = []
+    skipped: list[dict[str, str]] = []
+    reports: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="robustir-submit-") as tmp:
+        for task in suite.tasks:
+            data_dir = data_dirs.get(task.dataset)
+            folders, skip = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=Path(tmp), say=say)
+            skipped += skip
+            say(f"scoring {task.dataset}: {len(task.langs)} languages, settings {','.join(task.settings)}, {len(folders)} attacked sets")
+            report = score([retriever], task.dataset, langs=list(task.langs), data_dir=data_dir, split=task.split,
+                           attacked=folders, settings=list(task.settings), metrics=list(suite.metrics), test="t",
+                           n_resamples=1000, depth=suite.k, max_queries=task.max_queries or None, progress=None)
+            results += report_to_results(report, task, label_of, suite.metrics)
+            trimmed = {k: report.data[k] for k in _REPORT_KEEP if k in report.data}
+            trimmed["models"] = [{k: v for k, v in m.items()} for m in report.data.get("models", [])]
+            for a in trimmed.get("attacks", []):
+                a.pop("source", None)  # a temporary path
+            reports.append(trimmed)
+    return results, skipped, reports
+
+
+def submit(
+    checkpoint: str,
+    *,
+    name: str,
+    suite: str | Path = "v1",
+    data_dirs: Mapping[str, str | Path] | None = None,
+    resources: str | Path | None = None,
+    root: str | Path = "leaderboards",
+    replace: bool = False,
+    allow_pickle: bool = False,
+    say: Callable[[str], None] = lambda _msg: None,
+) -> tuple[Record, Path]:
+    """Run suite `suite` on `checkpoint` and write its record under ``<root>/<version>/submissions``."""
+    from robustir import __version__
+    from robustir.attacks import build
+    from robustir.models import get_spec, load_retriever
+
+    the_suite = load_suite(suite)
+    name = check_name(name)
+    dirs = {k: Path(v) for k, v in (data_dirs or {}).items()}
+    known = {t.dataset for t in the_suite.tasks}
+    for key in dirs:
+        if key not in known:
+            raise RobustirError(f"--data-dir names dataset {key!r}, which is not in suite {the_suite.version} ({', '.join(sorted(known))})")
+    for task in the_suite.tasks:
+        if task.needs_data_dir and task.dataset not in dirs:
+            raise RobustirError(f"suite {the_suite.version} needs a local copy of {task.dataset}: pass --data-dir {task.dataset}=DIR")
+    for att in the_suite.attacks:
+        canon = str(build(att.spec).spec)
+        if canon != att.spec:
+            raise SuiteError(f"attack {att.label}: this robustir builds {canon!r}, but suite {the_suite.version} pins "
+                             f"{att.spec!r}; the attack changed, so the suite needs a new version")
+    res_dir = Path(resources).expanduser() if resources is not None else None
+    if res_dir is not None and not res_dir.is_dir():
+        raise RobustirError(f"--resources {res_dir} is not a folder")
+    local = _looks_local(checkpoint)
+    spec = get_spec(checkpoint, allow_pickle=allow_pickle)  # refuses pickle weights / shipped code
+    spec_dict = spec.to_dict()
+    fp = fingerprint_checkpoint(checkpoint, spec_dict, local=local)
+    clashes = find_clashes(root, the_suite.version, name, fp["sha256"])
+    if clashes and not replace:
+        raise DuplicateSubmissionError(
+            f"{name!r} (fingerprint {fp['sha256'][:12]}) is already on suite {the_suite.version}: "
+            f"{', '.join(str(p) for p in clashes)}; pass --replace to replace it"
+        )
+    say(f"loading {checkpoint}")
+    retriever = load_retriever(checkpoint, allow_pickle=allow_pickle) if local else load_retriever(checkpoint)
+    results, skipped, reports = run_suite(retriever, the_suite, data_dirs=dirs, resources=res_dir, say=say)
+    data = {
+        "name": name,
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "robustir_version": __version__,
+        "suite": {"version": the_suite.version, "hash": the_suite.content_hash},
+        "fingerprint": fp,
+        "model": {**spec_dict, "checkpoint": spec_dict.get("checkpoint") if not local else Path(checkpoint).name},
+        "provenance": {"checkpoint_argument": checkpoint if not local else Path(checkpoint).name,
+                       "attacks": [{"label": a.label, "spec": a.spec, "seed": a.seed} for a in the_suite.attacks],
+                       "reports": reports},
+        "results": results,
+        "skipped": sorted(skipped, key=lambda s: (s["dataset"], s["attack"], s["lang"])),
+    }
+    record = validate_record(seal(data), source=f"submission {name!r}")
+    path = save_record(record, root, replace=replace)
+    return record, path
+
+
+def parse_data_dirs(items: tuple[str, ...] | list[str]) -> dict[str, Path]:
+    """``xquad-r=DIR`` items -> {dataset: DIR}."""
+    out: dict[str, Path] = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not re.fullmatch(r"[A-Za-z0-9_.-]+", key.strip()) or not value.strip():
+            raise RobustirError(f"--data-dir expects DATASET=DIR (e.g. xquad-r=../shared/data/xquad-r), got {item!r}")
+        out[key.strip()] = Path(value.strip()).expanduser()
+    return out
