@@ -102,7 +102,7 @@ class ToySparse(ToyDense):
         run = {}
         for i, q in enumerate(queries.ids):
             top = np.argsort(-s[i], kind="stable")[:k]
-            run[q] = {self._ids[j]: float(s[i, j]) for j in top if s[i, j] > 0}
+            run[q] = {self._ids[j]: float(s[i, j]) for j in top}
         return Run(run)
 
 
