@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "report": "robustir.benchmark.cli:report_cmd",
     "submit": "robustir.leaderboards.cli:submit_cmd",
     "leaderboard": "robustir.leaderboards.cli:leaderboard_cmd",
+    "train": "robustir.training.cli:train_cmd",
 }
 
 
