@@ -40,7 +40,7 @@ __all__ = [
 
 # Attack families; each module registers its classes on import. The lexical ones need
 # resources or models only when an attack is used, never at import.
-_MODULES = ("typo_keyboard", "typo_char", "noise", "order", "synonym", "code_switch", "translate")
+_MODULES = ("typo_keyboard", "typo_char", "noise", "order", "synonym", "code_switch", "translate", "adversarial")  # adversarial: issue 8
 _OWN = frozenset({"typo_keyboard", "typo_char", "noise", "order"})
 
 for _name in _MODULES:

@@ -95,6 +95,8 @@ def swap_words(
         pos = cands[int(i)]
         old = tokens[pos].text
         rep = replacement(old, rng, pos == first_word)
+        if not rep and lang == "ko":  # 한국에서 -> 한국 + 에서: swap the stem, keep the particle
+            rep = _korean_stem_swap(old, lambda stem: replacement(stem, rng, pos == first_word))
         if not rep or rep == old:
             continue
         new[pos] = pad(rep, tokens, pos, lang, out_lang or lang)
@@ -102,9 +104,40 @@ def swap_words(
     return Perturbation(text, "".join(new), len(ops), tuple(ops))
 
 
+def _korean_stem_swap(word: str, replace: Callable[[str], str | None], *, max_suffix: int = 3) -> str | None:
+    """Korean attaches particles and endings to the stem; try the longest known stem."""
+    for cut in range(len(word) - 1, max(0, len(word) - 1 - max_suffix), -1):
+        rep = replace(word[:cut])
+        if rep:
+            return rep + word[cut:]
+    return None
+
+
+@lru_cache(maxsize=None)
+def _vocab(lang: str) -> frozenset[str]:
+    """Words of `lang` per its MUSE dictionary with English (empty if none is present)."""
+    from robustir.attacks.resources import available, muse
+
+    pair = (lang, "en") if lang != "en" else ("en", "de")
+    if not available("muse", f"{pair[0]}-{pair[1]}.txt"):
+        return frozenset()
+    return frozenset(muse(*pair))
+
+
+def foreign_english(word: str, lang: str) -> bool:
+    """True for an English word that is not a word of `lang` (wordnets built by translation,
+    like WOLF, keep some English lemmas; a dictionary round trip can return the pivot word)."""
+    if lang == "en" or lang in SCRIPTS or " " in word:  # other scripts: same_script() decides
+        return False
+    key = word.casefold()
+    own, eng = _vocab(lang), _vocab("en")
+    return bool(own) and key in eng and key not in own
+
+
 def clear_caches() -> None:
     _ranks.cache_clear()
     _lookup.cache_clear()
+    _vocab.cache_clear()
 
 
 def pad(word: str, tokens: Sequence[Token], pos: int, lang: str, out_lang: str) -> str:

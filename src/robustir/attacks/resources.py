@@ -358,4 +358,16 @@ def thesaurus(lang: str) -> Mapping[str, tuple[str, ...]]:
     """The MyThes thesaurus of `lang`, case-folded word -> synonyms."""
     if lang not in THESAURUS_FILES:
         raise unknown_name("thesaurus language", lang, THESAURUS_FILES)
-    return _mythes_file(locate("libreoffice-thesauri", THESAURUS_FILES[lang]))
+    table = _mythes_file(locate("libreoffice-thesauri", THESAURUS_FILES[lang]))
+    if lang != "ar":
+        return table
+    # The Arabic thesaurus writes headwords with shadda and vowel marks; queries rarely do.
+    bare: dict[str, list[str]] = {}
+    for word, syns in table.items():
+        bucket = bare.setdefault(_strip_harakat(word), [])
+        bucket.extend(s for s in syns if s not in bucket)
+    return {k: tuple(v) for k, v in bare.items()}
+
+
+def _strip_harakat(word: str) -> str:
+    return "".join(ch for ch in word if not "\u064b" <= ch <= "\u0652")

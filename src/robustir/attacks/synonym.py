@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from robustir.attacks._wordswap import CASED, has_harakat, match_case, pick, same_script, strip_harakat, swap_words
+from robustir.attacks._wordswap import (
+    CASED,
+    foreign_english,
+    has_harakat,
+    match_case,
+    pick,
+    same_script,
+    strip_harakat,
+    swap_words,
+)
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
-from robustir.attacks.resources import OMW_FILES, THESAURUS_FILES, thesaurus, wordnet
+from robustir.attacks.resources import OMW_FILES, THESAURUS_FILES, available, thesaurus, wordnet
 from robustir.attacks.segment import is_stopword
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
@@ -33,17 +42,21 @@ _TOP = 8  # choose among the first few synonyms: earlier senses are the commoner
 def synonyms(word: str, lang: str, *, source: str = "any") -> tuple[str, ...]:
     """Same-script synonyms of `word` in `lang` from the chosen source, best first."""
     out: dict[str, None] = {}
+    # de/en/fr thesauri are absent from the reference layout: used when present locally.
     if source in ("any", "thesaurus") and lang in THESAURUS_FILES and (
         source == "thesaurus" or lang in THESAURUS_LANGS
+        or available("libreoffice-thesauri", THESAURUS_FILES[lang])
     ):
-        out.update(dict.fromkeys(thesaurus(lang).get(word.casefold(), ())))
+        key = strip_harakat(word) if lang == "ar" else word.casefold()
+        out.update(dict.fromkeys(thesaurus(lang).get(key, ())))
     if source in ("any", "wordnet") and lang in OMW_FILES:
         out.update(dict.fromkeys(wordnet(lang).synonyms(word)))
     key = word.casefold()
     keep_marks = lang != "ar" or has_harakat(word)
     found = (s if keep_marks else strip_harakat(s) for s in out)
     return tuple(dict.fromkeys(
-        s for s in found if s.casefold() != key and same_script(s, lang) and not is_stopword(s, lang)
+        s for s in found
+        if s.casefold() != key and same_script(s, lang) and not is_stopword(s, lang) and not foreign_english(s, lang)
     ))
 
 

@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from robustir.attacks._wordswap import CASED, match_case, pick, same_script, swap_words, translations
+from robustir.attacks._wordswap import (
+    CASED,
+    _korean_stem_swap,
+    foreign_english,
+    match_case,
+    pick,
+    same_script,
+    swap_words,
+    translations,
+)
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.attacks.segment import is_stopword, tokenize
 from robustir.errors import RobustirError
@@ -71,11 +80,14 @@ class PivotParaphrase(Attack):
         def replace(word: str, r: np.random.Generator, first: bool) -> str | None:
             key = word.casefold()
             back: dict[str, None] = {}
-            for mid in translations(word, lang, pivot)[:3]:
+            mids = translations(word, lang, pivot)[:3]
+            for mid in mids:
                 back.update(dict.fromkeys(translations(mid, pivot, lang)))
+            untranslated = {m.casefold() for m in mids}  # a round trip that returns the pivot word
             cands = [
                 b for b in back
-                if b.casefold() != key and same_script(b, lang) and not is_stopword(b, lang)
+                if b.casefold() != key and b.casefold() not in untranslated and same_script(b, lang)
+                and not is_stopword(b, lang) and not foreign_english(b, lang)
             ]
             choice = pick(cands, r, top=3)
             if choice is None:
@@ -91,30 +103,34 @@ def dictionary_translate(text: str, src: str, tgt: str) -> tuple[str, int]:
     """Word-by-word MUSE translation; returns (text, words translated). Untranslatable words
     and all separators are kept; spacing follows the target's writing system."""
     tokens = tokenize(text, src)
-    out: list[str] = []
-    n = 0
-    prev_word = prev_changed = False
     first = next((i for i, t in enumerate(tokens) if t.is_word), -1)
+    words: list[str | None] = []  # translation of each word token, None for separators/untranslated
+    for i, tok in enumerate(tokens):
+        word = None
+        if tok.is_word:
+            cands = translations(tok.text, src, tgt)
+            word = cands[0] if cands else None
+            if word is None and src == "ko":  # 한국에서 -> korea에서 (stem translated, particle kept)
+                word = _korean_stem_swap(tok.text, lambda stem: (translations(stem, src, tgt) or (None,))[0])
+            if word == tok.text:
+                word = None
+            elif word is not None and src in CASED and tgt in CASED:
+                word = match_case(tok.text, word, lang=src, first=i == first)
+        words.append(word)
+    out: list[str] = []
     for i, tok in enumerate(tokens):
         if not tok.is_word:
-            if tgt in UNSEGMENTED and src not in UNSEGMENTED and tok.text.isspace():
-                continue  # 東京 の 首都 -> 東京の首都
-            out.append(tok.text)
-            prev_word = prev_changed = False
+            # 東京 の 首都 -> 東京の首都: drop a space only between two words both translated
+            joins = 0 < i < len(tokens) - 1 and words[i - 1] is not None and words[i + 1] is not None
+            if not (joins and tgt in UNSEGMENTED and src not in UNSEGMENTED and tok.text.isspace()):
+                out.append(tok.text)
             continue
-        cands = translations(tok.text, src, tgt)
-        word = cands[0] if cands else tok.text
-        changed = word != tok.text
-        if changed:
-            n += 1
-            if src in CASED and tgt in CASED:
-                word = match_case(tok.text, word, lang=src, first=i == first)
-        # 黑豹队的防守 -> 黑豹队的 defense: a space only where a translated word meets another word
-        if prev_word and (changed or prev_changed) and src in UNSEGMENTED and tgt not in UNSEGMENTED:
+        # 黑豹队的防守 -> 黑豹队的 defense: a space where a translated word meets another word
+        if (i > 0 and tokens[i - 1].is_word and (words[i] is not None or words[i - 1] is not None)
+                and src in UNSEGMENTED and tgt not in UNSEGMENTED):
             out.append(" ")
-        out.append(word)
-        prev_word, prev_changed = True, changed
-    return "".join(out), n
+        out.append(words[i] if words[i] is not None else tok.text)
+    return "".join(out), sum(w is not None for w in words)
 
 
 @register("translate")

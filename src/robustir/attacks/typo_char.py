@@ -40,11 +40,18 @@ def _level1(encoding: str, first: int, last: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _standalone(ch: str) -> bool:
+    """A letter that forms its own grapheme cluster beside a base letter on either side, so
+    inserting it never merges with its neighbours (excludes Thai ำ, matras, combining marks)."""
+    probe = "a" if ch.isascii() else ch
+    return len(graphemes(probe + ch)) == 2 and len(graphemes(ch + probe)) == 2
+
+
 @lru_cache(maxsize=None)
 def _layout_letters(layout: str) -> tuple[str, ...]:
     rows = keyboards()["layouts"][layout]["rows"]
-    letters = [base for keys in rows.values() for base, _ in keys if base and unicodedata.category(base) == "Ll" or (base and unicodedata.category(base) == "Lo")]
-    return tuple(dict.fromkeys(letters))
+    letters = [base for keys in rows.values() for base, _ in keys if base and unicodedata.category(base) in ("Ll", "Lo")]
+    return tuple(c for c in dict.fromkeys(letters) if _standalone(c))
 
 
 @lru_cache(maxsize=None)
