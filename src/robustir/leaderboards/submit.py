@@ -79,6 +79,27 @@ def report_to_results(report: Any, task: SuiteTask, label_of: Mapping[str, str],
     return [groups[k] for k in sorted(groups)]
 
 
+class _Indexed:
+    """A dense retriever whose `corpus_matrix` reads as None before `index()` instead of raising.
+
+    The scorer tells dense from sparse retrievers by `hasattr(r, "corpus_matrix")`, which a
+    RobustirError raised by the property would escape; everything else is delegated.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    @property
+    def corpus_matrix(self) -> Any:
+        try:
+            return self._inner.corpus_matrix
+        except RobustirError:
+            return None
+
+
 def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resources: Path | None, work: Path,
                  say: Callable[[str], None]) -> tuple[list[Path], list[dict[str, str]]]:
     """Generate every suite attack for one task; returns attacked folders and skipped cells."""
@@ -186,6 +207,8 @@ def submit(
         )
     say(f"loading {checkpoint}")
     retriever = load_retriever(checkpoint, allow_pickle=allow_pickle) if local else load_retriever(checkpoint)
+    if callable(getattr(type(retriever), "encode_queries", None)):
+        retriever = _Indexed(retriever)
     results, skipped, reports = run_suite(retriever, the_suite, data_dirs=dirs, resources=res_dir, say=say)
     data = {
         "name": name,

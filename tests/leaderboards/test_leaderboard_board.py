@@ -1,0 +1,113 @@
+"""Board tables: significance marks against scipy + Holm by hand, ranking rules, determinism."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from lb_records import CELLS, make_record
+from robustir.leaderboards.board import build_board
+from robustir.leaderboards.publish import publish
+from robustir.leaderboards.store import save_record
+
+
+def _holm_by_hand(p):
+    m = len(p)
+    order = np.argsort(p, kind="stable")
+    adj = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adj[i] = running
+    return adj
+
+
+def _units(record, metric, keep):
+    """{(cell, qid): attacked score} straight from the stored JSON, independent of board.py."""
+    out = {}
+    for g in record.data["results"]:
+        for attack, by_metric in g["runs"].items():
+            if attack == "clean" or not keep(g, attack):
+                continue
+            for qid, s in zip(g["qids"], by_metric[metric]):
+                out[(g["dataset"], g["setting"], g["lang"], g["doc_lang"], attack, qid)] = s
+    return out
+
+
+@pytest.fixture(scope="module")
+def records(suite_v1):
+    return [make_record("alpha", suite_v1, seed=1, quality=0.62), make_record("beta", suite_v1, seed=2, quality=0.55),
+            make_record("gamma", suite_v1, seed=3, quality=0.61), make_record("delta", suite_v1, seed=4, quality=0.40)]
+
+
+def test_leaderboard_significance_marks_agree_with_scipy(records, suite_v1):
+    board = build_board(records, suite_v1)
+    by_name = {r.name: r for r in records}
+    metric = suite_v1.headline_metric
+    filters = {
+        "by_language": lambda col: (lambda g, a: g["lang"] == col),
+        "by_attack": lambda col: (lambda g, a: a == col),
+        "by_setting": lambda col: (lambda g, a: f"{g['dataset']}/{g['setting']}" == col),
+    }
+    checked = 0
+    for table in board.tables:
+        if table.key not in filters:
+            continue
+        raw, where = [], []
+        for j, col in enumerate(table.headers[1:], start=1):
+            keep = filters[table.key](col)
+            units = {row[0].value: _units(by_name[row[0].value], metric, keep) for row in table.rows}
+            means = {n: np.mean([s for s in u.values()]) for n, u in units.items()}
+            best = max(means, key=means.get)
+            for i, row in enumerate(table.rows):
+                name = row[0].value
+                if name == best:
+                    assert row[j].p is None and not row[j].mark
+                    continue
+                keys = sorted(units[best])
+                raw.append(stats.ttest_rel([units[best][k] for k in keys], [units[name][k] for k in keys]).pvalue)
+                where.append((i, j))
+        adjusted = _holm_by_hand(np.array(raw))
+        for (i, j), p in zip(where, adjusted):
+            cell = table.rows[i][j]
+            assert cell.p == pytest.approx(p, rel=1e-9, abs=1e-12)
+            assert cell.mark == (p < 0.05)
+            checked += 1
+    assert checked == 3 * (3 + 3 + 4)  # 3 non-best rows x (languages + attacks + settings)
+    assert any(c.mark for t in board.tables for r in t.rows for c in r)  # delta is clearly worse
+    assert any(not c.mark and c.p is not None for t in board.tables for r in t.rows for c in r)
+
+
+def test_leaderboard_overall_ranking_and_incomplete_entries(records, suite_v1):
+    partial = make_record("epsilon", suite_v1, seed=5, quality=0.9, cells=CELLS[:2])
+    board = build_board([*records, partial], suite_v1)
+    names = [e.name for e in board.entries]
+    assert names[-1] == "epsilon"  # best scores, but fewer cells: listed last, unranked
+    overall = board.tables[0]
+    assert [r[0].value for r in overall.rows] == [1, 2, 3, 4, "-"]
+    heads = [e.headline for e in board.entries[:4]]
+    assert heads == sorted(heads, reverse=True)
+    e = board.entries[0]
+    cells = [(c, a) for c, a in e.cells.values()]
+    assert e.headline == pytest.approx(np.mean([a for _, a in cells]))
+    assert e.rel_drop() == pytest.approx(np.mean([(c - a) / c for c, a in cells if c > 0]))
+
+
+def test_leaderboard_render_is_deterministic(tmp_path, records, suite_v1):
+    for rec in records:
+        save_record(rec, tmp_path / "a")
+    for rec in reversed(records):
+        save_record(rec, tmp_path / "b")
+    _, files_a = publish(tmp_path / "a", suite_v1, out=tmp_path / "out-a")
+    publish(tmp_path / "a", suite_v1, out=tmp_path / "out-a2")
+    _, files_b = publish(tmp_path / "b", suite_v1, out=tmp_path / "out-b")
+    names = sorted(str(f.relative_to(tmp_path / "out-a")) for f in files_a)
+    assert names == ["README.md", "csv/by_attack.csv", "csv/by_language.csv", "csv/by_setting.csv",
+                     "csv/drop_by_attack.csv", "csv/overall.csv", "index.html"]
+    for name in names:
+        a = (tmp_path / "out-a" / name).read_bytes()
+        assert a == (tmp_path / "out-a2" / name).read_bytes() == (tmp_path / "out-b" / name).read_bytes()
+    md = (tmp_path / "out-a" / "README.md").read_text(encoding="utf-8")
+    assert "## Overall ranking" in md and "| 1 | " in md and "| 4 | delta |" in md
+    csv_text = (tmp_path / "out-a" / "csv" / "overall.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0].startswith("Rank,Model,Attacked ndcg@10,Attacked ndcg@10 p_holm")
