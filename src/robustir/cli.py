@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "submit": "robustir.leaderboards.cli:submit_cmd",
     "leaderboard": "robustir.leaderboards.cli:leaderboard_cmd",
     "train": "robustir.training.cli:train_cmd",
+    "models": "robustir.models.cli:models_cmd",
 }
 
 
