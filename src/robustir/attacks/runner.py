@@ -56,8 +56,9 @@ class AttackedCollection:
     sets: list[AttackedSet]
     path: Path | None = None
 
-    def get(self, spec: str, lang: str) -> AttackedSet:
-        canon = str(AttackSpec.parse(spec))
+    def get(self, spec: str | AttackSpec, lang: str) -> AttackedSet:
+        """The set of `spec` (any spelling: defaults are filled in) in language `lang`."""
+        canon = str(build(spec).spec)
         for s in self.sets:
             if s.spec == canon and s.lang == lang:
                 return s
