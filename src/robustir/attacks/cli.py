@@ -20,8 +20,10 @@ from robustir.cli import data_dir_option
 @click.option("--retries", default=5, show_default=True, type=click.IntRange(min=0), help="Retries per query under --min-chrf.")
 @click.option("--resources", type=click.Path(path_type=Path), default=None, help="Local folder with lexicons/wordnets (else ROBUSTIR_RESOURCES or the cache).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Attack only the first N queries per language.")
+@click.option("--model", default=None, help="Victim retriever for adversarial.* attacks (registry name or local folder).")
 def attack_cmd(dataset: str, data_dir: Path | None, split: str | None, langs: str, specs: tuple[str, ...], seed: int,
-               out_dir: Path, min_chrf: float | None, retries: int, resources: Path | None, limit: int | None) -> None:
+               out_dir: Path, min_chrf: float | None, retries: int, resources: Path | None, limit: int | None,
+               model: str | None) -> None:
     """Perturb a dataset's queries with one or more attacks and write the attacked sets.
 
     \b
@@ -35,10 +37,16 @@ def attack_cmd(dataset: str, data_dir: Path | None, split: str | None, langs: st
 
     lang_list = parse_langs(langs, datasets.get(dataset).info)
     result = run_attacks(dataset, list(specs), lang_list, seed, out_dir, split=split, data_dir=data_dir,
-                         min_chrf=min_chrf, retries=retries, resources=resources, limit=limit)
+                         min_chrf=min_chrf, retries=retries, resources=resources, limit=limit, model=model)
     rows = [[s["spec"], s["lang"], s["queries"], s["changed"], s["unchanged"], s["dropped"], s["mean_chrf"], s["mean_char_edit_distance"]]
             for s in result.manifest["sets"]]
     click.echo(format_table(["spec", "lang", "queries", "changed", "unchanged", "dropped", "chrF", "char edits"], rows))
+    for s in result.manifest["sets"]:  # issue 8: adversarial sets report what they did to the victim
+        a = s.get("adversarial")
+        if a:
+            click.echo(f"{s['spec'].split('(')[0]} [{s['lang']}] victim {s['victim']}: success {a['success_rate']:.1%} "
+                       f"of {a['attacked']}, mean rank {a['mean_rank_before']} -> {a['mean_rank_after']}, "
+                       f"{a['model_calls_per_query']} model calls/query")
     click.echo(f"wrote {out_dir / 'manifest.json'}")
 
 

@@ -110,19 +110,22 @@ def attack_queries(
         p, score = kept
         changed += p.changed
         unchanged += not p.changed
-        rows.append(
-            {
-                "query_id": qid,
-                "lang": lang,
-                "query_lang": query_lang,
-                "original": text,
-                "perturbed": p.perturbed,
-                "spec": spec,
-                "edits": p.edits,
-                "chrf": score,
-                "char_edit_distance": char_edit_distance(text, p.perturbed),
-            }
-        )
+        row = {
+            "query_id": qid,
+            "lang": lang,
+            "query_lang": query_lang,
+            "original": text,
+            "perturbed": p.perturbed,
+            "spec": spec,
+            "edits": p.edits,
+            "chrf": score,
+            "char_edit_distance": char_edit_distance(text, p.perturbed),
+        }
+        for step in pipeline.steps:  # issue 8 hook: adversarial attacks add rank_before/after, model_calls
+            extra = getattr(step, "row_fields", None)
+            if callable(extra):
+                row.update(extra(text))
+        rows.append(row)
     summary = {
         "spec": spec,
         "lang": lang,
@@ -136,6 +139,10 @@ def attack_queries(
         "mean_char_edit_distance": _mean([r["char_edit_distance"] for r in rows]),
         "victim": None,
     }
+    for step in pipeline.steps:  # issue 8 hook: adversarial attacks add the victim and their metrics
+        extra = getattr(step, "summary_fields", None)
+        if callable(extra):
+            summary.update(extra(rows))
     return rows, summary
 
 
@@ -163,6 +170,7 @@ def run_attacks(
     resources: str | Path | None = None,
     limit: int | None = None,
     progress: bool | None = None,
+    model: str | None = None,
 ) -> AttackedCollection:
     """Attack `dataset`'s queries in every language with every spec; write the folder.
 
@@ -195,7 +203,18 @@ def run_attacks(
             raise unknown_name(f"language for dataset {dataset}", lang, loader.info.languages)
         for p in pipelines:
             p.check_lang(lang)
+    # issue 8 hook: attacks with needs_model (adversarial.*) get the victim `model` bound per language.
+    victims = [s for p in pipelines for s in p.steps if s.needs_model]
+    if victims and model is None:
+        raise RobustirError(f"attack {victims[0].name} needs a victim model: pass --model NAME (e.g. me5-small-q4, bm25)")
+    if model is not None and not victims:
+        raise RobustirError("--model names a victim, but none of the attacks needs one (adversarial.greedy, adversarial.beam do)")
     loaded = {lang: load_dataset(dataset, lang=lang, split=split, data_dir=data_dir) for lang in sorted(langs)}
+    retriever = None
+    if victims:
+        from robustir.models import load_retriever
+
+        retriever = load_retriever(model)
     first = next(iter(loaded.values()))
 
     jobs = [(p, lang) for p in pipelines for lang in sorted(langs)]
@@ -210,6 +229,9 @@ def run_attacks(
     try:
         for p, lang in jobs:
             bar.set_postfix_str(f"{p.steps[0].name} [{lang}]", refresh=False)
+            for step in p.steps:  # issue 8 hook: bind the victim to this language's corpus and judgements
+                if step.needs_model:
+                    step.bind(retriever, loaded[lang])
             rows, summary = attack_queries(p, queries[lang], lang=lang, seed=seed, min_chrf=min_chrf, retries=retries, progress=bar)
             name = f"{p.spec.slug}.{lang}.jsonl"
             write_jsonl(out / name, rows)
