@@ -48,10 +48,11 @@ def _runnable(name: str, samples) -> tuple[object, list[str]]:
 @pytest.mark.parametrize("name", ALL)
 def test_same_seed_same_output_and_never_empty(name, samples):
     pipe, langs = _runnable(name, samples)
+    fresh = build(name)  # a second instance: nothing may depend on instance state
     for lang in langs:
-        for qid, text in samples[lang]:
+        for qid, text in samples[lang][:8]:
             a = pipe.perturb(text, lang=lang, qid=qid, seed=7)
-            b = build(name).perturb(text, lang=lang, qid=qid, seed=7)
+            b = fresh.perturb(text, lang=lang, qid=qid, seed=7)
             assert a == b, (name, lang, text)
             assert a.perturbed.strip(), (name, lang, text)
             assert a.original == text
