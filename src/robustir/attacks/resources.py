@@ -175,9 +175,10 @@ def _download(url: str, dest: Path, how: str) -> Path:
     return dest
 
 
-def clear_caches() -> None:
-    """Forget parsed lexicons (after changing the resource folder)."""
-    for fn in (muse, wordnet, thesaurus, _muse_file, _omw_file, _mythes_file):
+def clear_caches(*, files: bool = False) -> None:
+    """Forget which files each language resolved to (after changing the resource folder).
+    Parsed files stay cached by path unless `files=True` (they are read-only data)."""
+    for fn in (muse, wordnet, thesaurus) + ((_muse_file, _omw_file, _mythes_file) if files else ()):
         fn.cache_clear()
     from robustir.attacks import _wordswap  # its ranked lookups derive from these tables
 
