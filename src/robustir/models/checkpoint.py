@@ -54,6 +54,9 @@ def _st_pooling(path: Path, modules: Any) -> str | None:
             cfg = path / str(m.get("path", "")) / "config.json"
             if cfg.is_file():
                 c = _read_json(cfg)
+                mode = c.get("pooling_mode")  # sentence-transformers >= 5 writes one string
+                if isinstance(mode, str):
+                    return {"cls": "cls", "mean": "mean", "max": "max"}.get(mode.replace("_tokens", "").replace("_token", ""), "backend")
                 for key, name in (("pooling_mode_cls_token", "cls"), ("pooling_mode_mean_tokens", "mean"), ("pooling_mode_max_tokens", "max")):
                     if c.get(key):
                         return name
