@@ -82,7 +82,8 @@ class DropStopwords(Attack):
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
         tokens = tokenize(text, lang)
         word_idx = [i for i, t in enumerate(tokens) if t.is_word]
-        stops = [i for i in word_idx if is_stopword(tokens[i].text, lang)]
+        # numbers are never dropped: a year or a count is the query's content here
+        stops = [i for i in word_idx if not tokens[i].text.isdigit() and is_stopword(tokens[i].text, lang)]
         if not stops:
             return Perturbation(text, text, 0)
         cfg = self.config
@@ -98,15 +99,16 @@ class DropStopwords(Attack):
 
 
 def _join_without(tokens: list[Token], drop: set[int], *, spaced: bool) -> str:
-    """Concatenate tokens minus `drop`, removing one run of whitespace per dropped word."""
+    """Concatenate tokens minus `drop`, removing one run of whitespace per dropped word: the
+    one on its left if there is one, else the one on its right."""
     keep = [True] * len(tokens)
     for i in sorted(drop):
         keep[i] = False
         if not spaced:
             continue
-        nxt = i + 1
-        if nxt < len(tokens) and not tokens[nxt].is_word and tokens[nxt].text.isspace():
-            keep[nxt] = False
-        elif i > 0 and keep[i - 1] and not tokens[i - 1].is_word and tokens[i - 1].text.isspace():
-            keep[i - 1] = False
+        left = i - 1
+        if left >= 0 and keep[left] and not tokens[left].is_word and tokens[left].text.isspace():
+            keep[left] = False
+        elif i + 1 < len(tokens) and not tokens[i + 1].is_word and tokens[i + 1].text.isspace():
+            keep[i + 1] = False
     return "".join(t.text for t, k in zip(tokens, keep) if k)
