@@ -21,6 +21,7 @@ __all__ = ["FORMATS", "render"]
 
 FORMATS = ("text", "md", "csv", "latex")
 MARK = "*"
+LABEL_WIDTH = 40
 
 _ATTACK_HEAD = ("model", "setting", "queries->corpus", "attack", "metric", "n", "clean", "attacked",
                 "drop", "drop %", "W/T/L", "p", "p Holm")
@@ -48,11 +49,41 @@ def _mark(row: dict[str, Any], alpha: float) -> str:
     return MARK if row.get("p_holm") is not None and row["p_holm"] < alpha else ""
 
 
-def _attack_rows(report: ScoreReport, alpha: float) -> list[list[str]]:
+def attack_labels(report: ScoreReport) -> dict[str, str]:
+    """Short table labels for long canonical specs: the spec itself when short, else A1, A2, ..."""
+    specs = list(dict.fromkeys(r["attack"] for r in report.comparisons + report.model_comparisons))
+    if all(len(s) <= LABEL_WIDTH for s in specs):
+        return {s: s for s in specs}
+    return {s: f"A{i}" for i, s in enumerate(specs, start=1)}
+
+
+def _legend(labels: dict[str, str]) -> str:
+    return "".join(f"\n{label} = {spec}" for spec, label in labels.items() if label != spec)
+
+
+def _order(report: ScoreReport):
+    """Display order: model, attack, setting (mono, cross, multi), then the report's language order."""
+    models = [m["name"] for m in report.data["models"]]
+    langs = list(report.data["dataset"]["langs"])
+    settings = ("mono", "cross", "multi")
+    metrics = list(report.data["metrics"])
+
+    def pos(seq: Sequence[str], x: str) -> int:
+        return seq.index(x) if x in seq else len(seq)
+
+    def key(r: dict[str, Any]) -> tuple:
+        return (pos(models, r.get("model", r.get("model_a", ""))), pos(models, r.get("model_b", "")), r["attack"],
+                pos(settings, r["setting"]), pos(langs, r["query_lang"]), pos(langs, r["corpus_lang"]),
+                pos(metrics, r["metric"]))
+
+    return key
+
+
+def _attack_rows(report: ScoreReport, alpha: float, labels: dict[str, str]) -> list[list[str]]:
     out = []
-    for r in report.comparisons:
+    for r in sorted(report.comparisons, key=_order(report)):
         out.append([
-            r["model"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", r["attack"], r["metric"], str(r["n"]),
+            r["model"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", labels[r["attack"]], r["metric"], str(r["n"]),
             _num(r["clean"]), _num(r["attacked"]) + _mark(r, alpha), _num(r["abs_drop"]),
             "-" if r["rel_drop"] is None else f"{100 * r['rel_drop']:.1f}",
             f"{r['wins']}/{r['ties']}/{r['losses']}", _p(r["p"]), _p(r["p_holm"]),
@@ -60,11 +91,11 @@ def _attack_rows(report: ScoreReport, alpha: float) -> list[list[str]]:
     return out
 
 
-def _model_rows(report: ScoreReport, alpha: float) -> list[list[str]]:
+def _model_rows(report: ScoreReport, alpha: float, labels: dict[str, str]) -> list[list[str]]:
     out = []
-    for r in report.model_comparisons:
+    for r in sorted(report.model_comparisons, key=_order(report)):
         out.append([
-            r["model_a"], r["model_b"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", r["attack"], r["metric"],
+            r["model_a"], r["model_b"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", labels[r["attack"]], r["metric"],
             str(r["n"]), _num(r["drop_a"]), _num(r["drop_b"]), _num(r["diff"]) + _mark(r, alpha), _p(r["p"]),
             _p(r["p_holm"]),
         ])
@@ -92,7 +123,7 @@ def _latex(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str) 
             else:
                 cells.append(_latex_escape(c))
         lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", rf"\caption{{{_latex_escape(caption)}}}", r"\end{table}"]
+    lines += [r"\bottomrule", r"\end{tabular}", rf"\caption{{{_latex_escape(caption.replace(chr(10), '; '))}}}", r"\end{table}"]
     return "\n".join(lines)
 
 
@@ -108,8 +139,10 @@ def render(report: ScoreReport, fmt: str = "text") -> str:
         f"over {len(report.comparisons) + len(report.model_comparisons)} comparisons; drop = clean - attacked "
         "(lang_bias: attacked - clean); W/T/L = queries where clean is better/equal/worse"
     )
-    attack_rows = _attack_rows(report, alpha)
-    model_rows = _model_rows(report, alpha)
+    labels = attack_labels(report)
+    note += _legend(labels)
+    attack_rows = _attack_rows(report, alpha, labels)
+    model_rows = _model_rows(report, alpha, labels)
     if fmt == "csv":  # full precision, one row per comparison, both tables in one file
         buf = io.StringIO()
         fields = ["table", "model", "model_b", "setting", "query_lang", "corpus_lang", "attack", "metric", "n",

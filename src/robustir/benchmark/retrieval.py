@@ -41,7 +41,8 @@ class SearchResult:
 
 
 def is_dense(retriever: object) -> bool:
-    return callable(getattr(retriever, "encode_queries", None)) and hasattr(retriever, "corpus_matrix")
+    # `dir`, not `hasattr`: a corpus_matrix property may raise until something is indexed
+    return callable(getattr(retriever, "encode_queries", None)) and "corpus_matrix" in dir(retriever)
 
 
 def _pool(corpora: Mapping[str, Corpus], langs: Sequence[str]) -> Corpus:

@@ -71,6 +71,7 @@ def score(
     alpha: float = 0.05,
     max_queries: int | None = None,
     out: str | Path | None = None,
+    model_options: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ScoreReport:
     """Score clean and attacked queries of `dataset` with every model, in every setting.
@@ -78,8 +79,9 @@ def score(
     `models` are registered names / local checkpoint folders (loaded with
     ``robustir.models.load_retriever``) or ready retriever objects. `attacked` are folders
     written by ``robustir attack`` for the same dataset revision. `max_queries` scores only the
-    first N queries of each language (all candidates are always searched). With `out`, the
-    report is written there atomically.
+    first N queries of each language (all candidates are always searched). `model_options`
+    go to ``load_retriever`` (e.g. ``{"batch_size": 64}``). With `out`, the report is written
+    there atomically.
     """
     from robustir import __version__
     from robustir.benchmark.datasets import parse_langs
@@ -159,7 +161,7 @@ def score(
 
             if progress:
                 progress(f"loading model {m}")
-            retriever = load_retriever(str(m))
+            retriever = load_retriever(str(m), **dict(model_options or {}))
         minfo = _model_info(retriever, str(m))
         if any(x["name"] == minfo["name"] for x in model_infos):
             raise RobustirError(f"model {minfo['name']!r} is given twice")
