@@ -20,7 +20,7 @@ SWAPS = ("synonym(rate=0.3)", "code_switch(rate=0.3)", "paraphrase.pivot(rate=0.
 # thin for the language (measured and explained in docs/attacks-lexical.md).
 MIN_CHANGED = {
     ("synonym", "de"): 0.15, ("synonym", "hi"): 0.3, ("synonym", "ja"): 0.5, ("synonym", "th"): 0.5,
-    ("code_switch", "zh"): 0.4, ("paraphrase.pivot", "zh"): 0.2, ("paraphrase.pivot", "ja"): 0.5,
+    ("code_switch", "zh"): 0.4, ("paraphrase.pivot", "zh"): 0.1, ("paraphrase.pivot", "ja"): 0.5,
     ("translate", "zh"): 0.5,
 }
 

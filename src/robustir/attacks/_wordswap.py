@@ -31,10 +31,28 @@ def _script_re(lang: str):
 
 def same_script(word: str, lang: str) -> bool:
     """True if `word` is written only in `lang`'s script (plus marks, digits, hyphens; spaces
-    only for languages that separate words with spaces)."""
+    only for languages that separate words with spaces). Chinese must stay Simplified (MUSE
+    and the Wiktionary wordnet mix in Traditional forms)."""
     if lang in UNSEGMENTED and " " in word:
         return False
-    return bool(_script_re(lang).match(word))
+    if not _script_re(lang).match(word):
+        return False
+    return lang != "zh" or not _traditional(word)
+
+
+@lru_cache(maxsize=1)
+def _hanzi():
+    try:
+        import hanzidentifier
+    except ImportError:  # optional (robustir[segment]); without it Traditional forms pass
+        return None
+    return hanzidentifier
+
+
+def _traditional(word: str) -> bool:
+    """True if `word` has a Traditional-only character (國防, not 国防 nor 防守)."""
+    h = _hanzi()
+    return h is not None and h.identify(word) in (h.TRADITIONAL, h.MIXED)
 
 
 def has_harakat(word: str) -> bool:
@@ -196,8 +214,12 @@ def translations(word: str, src: str, tgt: str, *, via: int = 2) -> tuple[str, .
     if src == tgt:
         return (word,)
     if _direct(src, tgt):
-        return _lookup(word, src, tgt)
-    out: dict[str, None] = {}
-    for mid in _lookup(word, src, "en")[:via]:
-        out.update(dict.fromkeys(_lookup(mid, "en", tgt)))
-    return tuple(out)
+        found = _lookup(word, src, tgt)
+    else:
+        out: dict[str, None] = {}
+        for mid in _lookup(word, src, "en")[:via]:
+            out.update(dict.fromkeys(_lookup(mid, "en", tgt)))
+        found = tuple(out)
+    if tgt == "zh":  # MUSE zh mixes in Traditional forms: Simplified ones first
+        found = tuple(sorted(found, key=_traditional))
+    return found
