@@ -71,15 +71,14 @@ def parse_metric(text: str) -> MetricName:
     m = _NAME.match(raw)
     family = _ALIASES.get(m.group(1), m.group(1)) if m else None
     if m is None or family not in METRIC_FAMILIES:
-        err = UnknownNameError(
-            f"unknown metric {text!r} (known: {', '.join(_known())}; any cutoff @N works for ndcg, recall, mrr, map, p)"
-        )
         import difflib
 
         close = difflib.get_close_matches(raw, _known(), n=2, cutoff=0.5)
-        if close:
-            err = UnknownNameError(f"{err}; did you mean {' or '.join(repr(c) for c in close)}?")
-        raise err
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownNameError(
+            f"unknown metric {text!r}{hint} (known: {', '.join(_known())}; "
+            "any cutoff @N works for ndcg, recall, mrr, map, p)"
+        )
     _, needs_cut, _ = METRIC_FAMILIES[family]
     cutoff = int(m.group(2)) if m.group(2) else None
     if cutoff is not None and cutoff < 1:

@@ -173,6 +173,7 @@ def score(
             targets = _bias_targets(cell_qrels[cell]) if (bias_on and cell.corpus_lang == POOLED) else None
             jobs.append(SearchJob(cell, f"{cell.query_lang}|{s.key if s else 'clean'}", qs, targets))
         results = run_searches(retriever, corpora, lang_list, jobs, depth=depth, progress=progress)
+        clean_runs: dict[Cell, Any] = {}
         for (cell, s, qs, base), res in zip(plans, results):
             judged = cell_qrels[cell]
             judged = Qrels({q: judged[q] for q in qs.ids if q in judged})
@@ -190,6 +191,13 @@ def score(
                     "scores": per_query,
                 }
             )
+            if s is None:
+                clean_runs[cell] = res.run
+            elif s.victim and base in clean_runs:  # issue 8: adversarial success on this model (transfer)
+                from robustir.attacks.adversarial.report import transfer_summary
+
+                target = (s.stats.get("adversarial") or {}).get("target_rank") or 10
+                runs[-1]["adversarial"] = transfer_summary(judged, clean_runs[base], res.run, target_rank=target, depth=depth)
         stats = getattr(retriever, "stats", None)
         minfo["stats"] = dict(stats) if isinstance(stats, Mapping) else {}
         model_infos.append(minfo)
