@@ -12,6 +12,7 @@ perturbation depends only on (seed, spec, query id), never on order or PYTHONHAS
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from robustir.attacks.base import Attack, attacks, query_rng
 from robustir.errors import RobustirError
@@ -40,9 +41,13 @@ class Pipeline:
         if not self.steps:
             raise RobustirError("an attack pipeline needs at least one step")
 
-    @property
+    @cached_property
     def spec(self) -> AttackSpec:
         return AttackSpec(tuple(s.step for s in self.steps))
+
+    @cached_property
+    def _spec_text(self) -> str:
+        return str(self.spec)
 
     def __str__(self) -> str:
         return str(self.spec)
@@ -81,7 +86,7 @@ class Pipeline:
     def perturb(self, text: str, *, lang: str, qid: str, seed: int, attempt: int = 0) -> Perturbation:
         """Perturb one query. `attempt` > 0 draws fresh, derived RNG streams (retries)."""
         self.check_lang(lang)
-        spec = str(self.spec)
+        spec = self._spec_text
         current, edits, ops = text, 0, []
         for i, step in enumerate(self.steps):
             rng = query_rng(seed, spec, qid, step=i + attempt * _RETRY_STRIDE)
