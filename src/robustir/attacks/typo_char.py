@@ -122,7 +122,7 @@ class CharTypo(Attack):
             return None
         op = options[int(rng.integers(len(options)))]
         if op == "delete":
-            i = letters[int(rng.integers(len(letters)))] if len(letters) > 1 or len(cl) > 1 else letters[0]
+            i = letters[int(rng.integers(len(letters)))]
             return "".join(cl[:i] + cl[i + 1 :])
         if op == "transpose":
             pairs = [i for i in range(len(cl) - 1) if cl[i] != cl[i + 1]]
@@ -134,7 +134,7 @@ class CharTypo(Attack):
         if op == "insert":
             at = i + int(rng.integers(2))  # before or after the chosen letter
             return "".join(cl[:at] + [new] + cl[at:])
-        if new == cl[i]:
+        if new in (cl[i], cl[i].lower()):
             new = pool[(pool.index(new) + 1) % len(pool)]
         return "".join(cl[:i] + [_match_case(new, cl[i])] + cl[i + 1 :])
 
