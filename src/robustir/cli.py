@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "leaderboard": "robustir.leaderboards.cli:leaderboard_cmd",
     "train": "robustir.training.cli:train_cmd",
     "models": "robustir.models.cli:models_cmd",
+    "encode": "robustir.models.engines.cli:encode_cmd",
 }
 
 

@@ -160,3 +160,30 @@ def test_unknown_engine_and_ray_without_factory(pooled, engine, tmp_path):
         get_engine("rey")
     with pytest.raises(RobustirError, match="RetrieverFactory"):
         index_with_engine(_retriever(tmp_path), pooled[0], engine=engine)
+
+
+def test_encode_command_resumes_across_engines_and_input_paths(engine, tmp_path, monkeypatch):
+    """`robustir encode` locally, then with --engine ray and from a streamed .gz file: one cache."""
+    import gzip
+
+    from click.testing import CliRunner
+
+    from robustir.benchmark.datasets import load_dataset
+    from robustir.cli import cli
+
+    monkeypatch.setenv("ROBUSTIR_HOME", str(tmp_path / "home"))
+    base = ["encode", "--model", MODEL, "--lang", "de", "--shard-docs", "4", "--max-length", "128"]
+    first = CliRunner().invoke(cli, base + ["--dataset", "mldr-sample"])
+    assert first.exit_code == 0, first.output
+    assert "12 documents, 3 shards: 3 missing, 3 encoded with local" in first.output
+    again = CliRunner().invoke(cli, base + ["--dataset", "mldr-sample", "--engine", "ray"])
+    assert "all 3 shards already cached, nothing encoded" in again.output, again.output
+    corpus = load_dataset("mldr-sample", lang="de").corpus
+    path = tmp_path / "corpus.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for docid, text in zip(corpus.ids, corpus.texts):
+            fh.write(json.dumps({"docid": docid, "text": text}, ensure_ascii=False) + "\n")
+    streamed = CliRunner().invoke(cli, base + ["--corpus-file", str(path)])
+    assert "all 3 shards already cached" in streamed.output, streamed.output
+    bad = CliRunner().invoke(cli, ["encode", "--model", "bm25", "--lang", "de", "--dataset", "mldr-sample"])
+    assert bad.exit_code != 0 and "not a dense model" in str(bad.exception)
