@@ -209,3 +209,25 @@ def test_cli_without_model_is_a_one_line_error(xquad_dir, tmp_path):
     assert res.returncode == 2
     assert "needs a victim model" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_scorer_reports_adversarial_metrics_on_victim_and_other_models(xquad_dir, tmp_path, monkeypatch):
+    import robustir.models
+    from robustir.attacks.runner import run_attacks
+    from robustir.benchmark.scoring import score
+
+    victim = HashDense("hash-victim")
+    monkeypatch.setattr(robustir.models, "load_retriever", lambda name, **kw: victim)
+    out = tmp_path / "adv"
+    run_attacks("xquad-r", [f"adversarial.greedy(edits={EDITS},max_edits=2,target_rank=3)"], ["en"], 0, out,
+                data_dir=xquad_dir, limit=10, model="hash-victim", progress=False)
+    report = score([HashDense("hash-victim"), HashSparse()], "xquad-r", langs="en", data_dir=xquad_dir,
+                   attacked=[out], max_queries=10, metrics="ndcg@10")
+    (att,) = report.data["attacks"]
+    assert att["victim"] == "hash-victim" and att["adversarial"]["target_rank"] == 3
+    by_model = {r["model"]: r["adversarial"] for r in report.data["runs"] if r["attack"]}
+    assert set(by_model) == {"hash-victim", "hash-sparse"}
+    # Same scores on the victim, so the scorer's view of the victim matches the attack's own.
+    assert by_model["hash-victim"]["success_rate"] == att["adversarial"]["success_rate"]
+    assert (by_model["hash-victim"]["attacked"], by_model["hash-victim"]["skipped"]) == (att["adversarial"]["attacked"], att["adversarial"]["skipped"])
+    assert by_model["hash-victim"]["mean_rank_after"] >= by_model["hash-victim"]["mean_rank_before"]
