@@ -22,10 +22,17 @@ from robustir.models.spec import ModelSpec
 from robustir.types import Corpus, QuerySet, Run
 
 INDEX_FORMAT = 1
-# Languages with a dedicated analyzer in Anserini 1.7 (others fall back to whitespace-free "standard")
-_ANALYZED = {"ar", "bn", "da", "de", "en", "es", "fa", "fi", "fr", "hi", "hu", "id", "it", "ja", "ko", "nl", "no", "pt", "ru", "sv", "te", "th", "tr", "zh"}
+# Languages with a dedicated Lucene analyzer in Anserini 1.7.1's AnalyzerMap (zh and ko use
+# the CJK bigram analyzer); others (el, vi) fall back to Anserini's default English analyzer.
+_ANALYZED = {"ar", "bn", "da", "de", "en", "es", "fa", "fi", "fr", "hi", "hu", "id", "it", "ja", "ko", "nl", "no", "pl", "pt", "ru", "sv", "te", "th", "tr", "uk", "zh"}
 
 _classes: dict[str, Any] = {}
+_LOG4J2 = """<?xml version="1.0" encoding="UTF-8"?>
+<Configuration>
+  <Appenders><Console name="STDERR" target="SYSTEM_ERR"><PatternLayout pattern="%d %-5p %C{2} - %m%n"/></Console></Appenders>
+  <Loggers><Root level="warn"><AppenderRef ref="STDERR"/></Root></Loggers>
+</Configuration>
+"""
 
 
 def _pyserini() -> dict[str, Any]:
@@ -52,6 +59,14 @@ def _pyserini() -> dict[str, Any]:
         jnius_config.add_classpath(max(jars, key=os.path.getctime))
 
     ps_setup.configure_classpath = configure_classpath
+    # Anserini logs INFO lines to stdout; keep stdout for our output (warnings go to stderr)
+    log_cfg = cache_root() / "bm25" / "log4j2-robustir.xml"
+    if not log_cfg.is_file() or log_cfg.read_text(encoding="utf-8") != _LOG4J2:
+        atomic_write_text(log_cfg, _LOG4J2)
+    try:
+        jnius_config.add_options(f"-Dlog4j2.configurationFile={log_cfg}")
+    except ValueError:  # the JVM is already running (started by someone else): keep its settings
+        pass
     dummy_key = "OPENAI_API_KEY" not in os.environ
     if dummy_key:
         os.environ["OPENAI_API_KEY"] = "unused-by-robustir"
