@@ -80,12 +80,15 @@ def translate_texts(texts: list[str], src: str, tgt: str, *, model: str = "", al
 
     mt = load_mt(model or default_model(src, tgt), allow_pickle=allow_pickle)
     tok, gen_kw = mt.tokenizer, {}
-    if mt.family in ("m2m100", "nllb"):
-        code = (lambda lang: NLLB_CODES[lang]) if mt.family == "nllb" else (lambda lang: lang)
-        tok.src_lang = code(src)
-        gen_kw["forced_bos_token_id"] = tok.convert_tokens_to_ids(
-            code(tgt) if mt.family == "nllb" else tok.lang_code_to_token[tgt]
-        )
+    if mt.family == "nllb":  # FLORES-200 codes: deu_Latn
+        for lang in (src, tgt):
+            if lang not in NLLB_CODES:
+                raise RobustirError(f"NLLB model {mt.name}: no language code for {lang!r} (known: {', '.join(NLLB_CODES)})")
+        tok.src_lang = NLLB_CODES[src]
+        gen_kw["forced_bos_token_id"] = tok.convert_tokens_to_ids(NLLB_CODES[tgt])
+    elif mt.family == "m2m100":  # ISO 639-1 codes
+        tok.src_lang = src
+        gen_kw["forced_bos_token_id"] = tok.get_lang_id(tgt)
     enc = tok(texts, return_tensors="pt", padding=True, truncation=True, max_length=_MAX_LEN)
     enc = {k: v.to(mt.device) for k, v in enc.items() if k in ("input_ids", "attention_mask")}
     with torch.inference_mode():
