@@ -77,8 +77,38 @@ def match_case(template: str, word: str, *, lang: str = "", first: bool = True) 
 
 
 def content_positions(tokens: Sequence[Token], lang: str) -> list[int]:
-    """Indices of word tokens that are not stopwords (the candidates for swapping)."""
-    return [i for i, t in enumerate(tokens) if t.is_word and not is_stopword(t.text, lang)]
+    """Indices of word tokens that are not stopwords (the candidates for swapping). Japanese
+    also needs a part of speech: only nouns and adjectives, since a verb stem swapped for a
+    noun breaks the conjugation (教えてください -> 教訓てください)."""
+    out = [i for i, t in enumerate(tokens) if t.is_word and not is_stopword(t.text, lang)]
+    if lang == "ja" and out:
+        text = "".join(t.text for t in tokens)
+        starts = _ja_content_starts(text)
+        out = [i for i in out if tokens[i].start in starts]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _janome_pos():
+    from janome.tokenizer import Tokenizer
+
+    return Tokenizer()
+
+
+def _ja_content_starts(text: str) -> frozenset[int]:
+    """Start offsets of janome tokens tagged noun (名詞) or adjective (形容詞), excluding
+    non-independent and suffix nouns (非自立, 接尾)."""
+    starts: set[int] = set()
+    pos = 0
+    for tok in _janome_pos().tokenize(text):
+        at = text.find(tok.surface, pos)
+        if at < 0:
+            continue
+        pos = at + len(tok.surface)
+        tags = tok.part_of_speech.split(",")
+        if tags[0] in ("名詞", "形容詞") and not {"非自立", "接尾", "代名詞", "数"} & set(tags[1:]):
+            starts.add(at)
+    return frozenset(starts)
 
 
 def swap_words(
