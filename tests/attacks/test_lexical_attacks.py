@@ -126,3 +126,8 @@ def test_pivot_auto_and_rate_zero() -> None:
     assert not build("paraphrase.pivot(pivot='en')").supports("en")
     r = build("synonym(rate=0)").perturb("the big house", lang="en", qid="q", seed=0)
     assert not r.changed and r.edits == 0
+
+
+def test_japanese_swaps_only_nouns_and_adjectives() -> None:
+    r = build("synonym(rate=1.0)").perturb("日本の歴史について教えてください", lang="ja", qid="q", seed=0)
+    assert r.changed and r.perturbed.endswith("について教えてください")  # the verb is kept
