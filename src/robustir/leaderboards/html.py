@@ -94,12 +94,12 @@ def _drop_chart(board: Board) -> str:
     low = min([0.0, *flat])
     w_group = max(40, 14 * max(1, len(models)) + 16)
     left, height, bottom = 50, 220, 120
-    width = left + w_group * max(1, len(attacks)) + 20
+    width = left + w_group * max(1, len(attacks)) + 90  # room for the last slanted label
     scale = height / (top - low)
     zero = 10 + top * scale
     parts = [f'<svg id="chart-drop" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{10 + height + bottom + 20 * len(models)}" role="img" aria-label="relative drop per attack">']
     parts.append(f'<line x1="{left}" y1="{_num(zero)}" x2="{width - 10}" y2="{_num(zero)}" stroke="#333"/>')
-    for tick in (low, 0.0, top / 2, top):
+    for tick in sorted({round(low, 6), 0.0, round(top / 2, 6), round(top, 6)}):
         y = 10 + (top - tick) * scale
         parts.append(f'<text x="{left - 4}" y="{_num(y + 4)}" text-anchor="end">{tick:.1f}%</text>')
     bar = (w_group - 16) / max(1, len(models))

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import tempfile
+import hashlib
+import json
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from robustir._io import atomic_write_text, dump_json, read_json
 from robustir.errors import RobustirError
 from robustir.leaderboards.fingerprint import fingerprint_checkpoint
 from robustir.leaderboards.schema import CLEAN, Record, seal, validate_record
@@ -100,9 +102,20 @@ class _Indexed:
             return None
 
 
+def _attack_cache(suite: Suite, task: SuiteTask, data_dir: Path | None, resources: Path | None) -> Path:
+    """Where the attacked sets of one task are kept: they depend only on the suite, the data and
+    the resources (never on the model), so every later submission reuses them."""
+    from robustir import __version__
+    from robustir._io import cache_root
+
+    key = json.dumps([suite.content_hash, task.dataset, str(data_dir.resolve()) if data_dir else None,
+                      str(resources.resolve()) if resources else None, __version__])
+    return cache_root() / "leaderboard-attacks" / f"{suite.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
 def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resources: Path | None, work: Path,
                  say: Callable[[str], None]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Generate every suite attack for one task; returns attacked folders and skipped cells."""
+    """Generate (or reuse) every suite attack for one task; returns attacked folders and skipped cells."""
     from robustir.attacks import build, run_attacks
 
     folders: list[Path] = []
@@ -115,21 +128,33 @@ def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resour
             if lang not in langs:
                 skipped.append({"dataset": task.dataset, "lang": lang, "attack": att.label,
                                 "reason": f"{att.label} does not support {lang}"})
+        done = work / f"{task.dataset}-{i}.done.json"
+        if done.exists():  # written last: the attacked folders it names are complete
+            state = read_json(done)
+            folders += [work / name for name in state["folders"]]
+            skipped += state["skipped"]
+            say(f"reusing attacked sets of {task.dataset} / {att.label} ({work})")
+            continue
         say(f"attacking {task.dataset} with {att.label} [{','.join(langs)}]")
+        mine: list[str] = []
+        failed: list[dict[str, str]] = []
         tries = [langs] if langs else []
         while tries:
             group = tries.pop(0)
-            out = work / f"{task.dataset}-{i}-{'_'.join(group)}"
+            name = f"{task.dataset}-{i}-{'_'.join(group)}"
             try:
-                run_attacks(task.dataset, [att.spec], group, att.seed, out, split=task.split, data_dir=data_dir,
-                            resources=resources, limit=limit, progress=False)
-                folders.append(out)
+                run_attacks(task.dataset, [att.spec], group, att.seed, work / name, split=task.split,
+                            data_dir=data_dir, resources=resources, limit=limit, progress=False)
+                mine.append(name)
             except RobustirError as exc:
                 if len(group) > 1:  # find the language(s) at fault, keep the others
                     tries += [[lang] for lang in group]
                 else:
                     reason = str(exc).splitlines()[0][:300]
-                    skipped.append({"dataset": task.dataset, "lang": group[0], "attack": att.label, "reason": reason})
+                    failed.append({"dataset": task.dataset, "lang": group[0], "attack": att.label, "reason": reason})
+        atomic_write_text(done, dump_json({"folders": mine, "skipped": failed}))
+        folders += [work / name for name in mine]
+        skipped += failed
     return folders, skipped
 
 
@@ -142,20 +167,40 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
     results: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
     reports: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="robustir-submit-") as tmp:
-        for task in suite.tasks:
-            data_dir = data_dirs.get(task.dataset)
-            folders, skip = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=Path(tmp), say=say)
-            skipped += skip
-            say(f"scoring {task.dataset}: {len(task.langs)} languages, settings {','.join(task.settings)}, {len(folders)} attacked sets")
-            report = score([retriever], task.dataset, langs=list(task.langs), data_dir=data_dir, split=task.split,
-                           attacked=folders, settings=list(task.settings), metrics=list(suite.metrics), test="t",
-                           n_resamples=1000, depth=suite.k, max_queries=task.max_queries or None, progress=None)
+    for task in suite.tasks:
+        data_dir = data_dirs.get(task.dataset)
+        work = _attack_cache(suite, task, data_dir, resources)
+        folders, skip = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say)
+        skipped += skip
+        say(f"scoring {task.dataset}: {len(task.langs)} languages, settings {','.join(task.settings)}, {len(folders)} attacked sets")
+        def run(langs: list[str]) -> Any:
+            return score([retriever], task.dataset, langs=langs, data_dir=data_dir, split=task.split,
+                         attacked=folders, settings=list(task.settings), metrics=list(suite.metrics), test="t",
+                         n_resamples=1000, depth=suite.k, max_queries=task.max_queries or None, progress=None)
+
+        try:
+            task_reports = [run(list(task.langs))]
+        except Exception as exc:  # noqa: BLE001  (backends raise their own types, e.g. Java's)
+            if tuple(task.settings) != ("mono",) or len(task.langs) == 1:
+                raise
+            # monolingual cells are independent: score language by language, record the failures
+            say(f"scoring {task.dataset} failed ({str(exc).splitlines()[0][:120]}); retrying language by language")
+            task_reports = []
+            for lang in task.langs:
+                try:
+                    task_reports.append(run([lang]))
+                except Exception as exc_lang:  # noqa: BLE001
+                    reason = f"retrieval failed: {str(exc_lang).splitlines()[0][:200]}"
+                    say(f"  {lang}: {reason}")
+                    skipped.append({"dataset": task.dataset, "lang": lang, "attack": "all", "reason": reason})
+            if not task_reports:
+                raise
+        for report in task_reports:
             results += report_to_results(report, task, label_of, suite.metrics)
             trimmed = {k: report.data[k] for k in _REPORT_KEEP if k in report.data}
-            trimmed["models"] = [{k: v for k, v in m.items()} for m in report.data.get("models", [])]
+            trimmed["models"] = [dict(m) for m in report.data.get("models", [])]
             for a in trimmed.get("attacks", []):
-                a.pop("source", None)  # a temporary path
+                a.pop("source", None)  # a local cache path
             reports.append(trimmed)
     return results, skipped, reports
 

@@ -1,0 +1,104 @@
+"""`submit` refuses unsafe or ill-specified submissions before running anything; CLI behaviour."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lb_records import make_record
+from robustir.cli import main
+from robustir.errors import RobustirError
+from robustir.leaderboards.store import save_record
+from robustir.leaderboards.submit import check_name, parse_data_dirs, report_to_results, submit
+
+XQ = {"xquad-r": "/nonexistent/xquad-r"}  # never read: every test here fails before loading data
+
+
+def _pickle_checkpoint(tmp_path):
+    folder = tmp_path / "ckpt"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"model_type": "bert"}), encoding="utf-8")
+    (folder / "pytorch_model.bin").write_bytes(b"\x80\x04not really a pickle")
+    return folder
+
+
+def test_leaderboard_submit_refuses_pickle_weights(tmp_path):
+    ckpt = _pickle_checkpoint(tmp_path)
+    with pytest.raises(RobustirError, match="refusing pickle weights"):
+        submit(str(ckpt), name="unsafe", data_dirs=XQ, root=tmp_path / "lb")
+    assert not (tmp_path / "lb").exists()
+
+
+def test_leaderboard_submit_cli_pickle_is_one_line_exit_2(tmp_path, capsys):
+    ckpt = _pickle_checkpoint(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main(["submit", str(ckpt), "--name", "unsafe", "--data-dir", "xquad-r=/nonexistent", "--root", str(tmp_path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("robustir: error:") and "pickle" in err and "\n" not in err
+
+
+def test_leaderboard_submit_checks_arguments_first(tmp_path):
+    with pytest.raises(RobustirError, match="--data-dir xquad-r=DIR"):
+        submit("bm25", name="BM25", data_dirs={}, root=tmp_path)
+    with pytest.raises(RobustirError, match="not in suite v1"):
+        submit("bm25", name="BM25", data_dirs={**XQ, "msmarco": "/x"}, root=tmp_path)
+    with pytest.raises(RobustirError, match="control characters"):
+        check_name("bad\x00name")
+    with pytest.raises(RobustirError, match="at most 100"):
+        check_name("x" * 101)
+    assert check_name("  <script>alert(1)</script> ") == "<script>alert(1)</script>"
+    with pytest.raises(RobustirError, match="DATASET=DIR"):
+        parse_data_dirs(["xquad-r"])
+    assert parse_data_dirs(["xquad-r=/a/b"]) == {"xquad-r": __import__("pathlib").Path("/a/b")}
+
+
+def test_leaderboard_submit_same_fingerprint_refused_before_running(tmp_path, suite_v1, monkeypatch):
+    from robustir.leaderboards import submit as mod
+
+    rec = make_record("BM25", suite_v1, seed=1)
+    save_record(rec, tmp_path)
+    monkeypatch.setattr(mod, "fingerprint_checkpoint", lambda *a, **k: dict(rec.data["fingerprint"]))
+    with pytest.raises(RobustirError, match="already on suite v1.*--replace"):
+        submit("bm25", name="another name", data_dirs=XQ, root=tmp_path)
+
+
+class _Report:
+    def __init__(self, runs):
+        self.runs = runs
+
+
+def test_leaderboard_report_to_results_aligns_scores(suite_v1):
+    task = suite_v1.task("xquad-r")
+    spec = suite_v1.attacks[0].spec
+    runs = [
+        {"setting": "mono", "query_lang": "en", "corpus_lang": "en", "attack": None,
+         "scores": {"ndcg@10": {"q1": 1.0, "q2": 0.5}, "map": {"q1": 1.0, "q2": 0.25}}},
+        {"setting": "mono", "query_lang": "en", "corpus_lang": "en", "attack": spec,
+         "scores": {"ndcg@10": {"q2": 0.0, "q1": 0.5}, "map": {"q2": 0.0, "q1": 0.5}, "lang_bias": {"q1": 3}}},
+    ]
+    groups = report_to_results(_Report(runs), task, {spec: "typo.keyboard"}, suite_v1.metrics)
+    assert groups == [{"dataset": "xquad-r", "setting": "mono", "lang": "en", "doc_lang": "en", "qids": ["q1", "q2"],
+                       "runs": {"clean": {"ndcg@10": [1.0, 0.5], "map": [1.0, 0.25]},
+                                "typo.keyboard": {"ndcg@10": [0.5, 0.0], "map": [0.5, 0.0]}}}]
+    runs[1]["scores"]["ndcg@10"].pop("q2")
+    with pytest.raises(RobustirError, match="lacks 1 query ids"):
+        report_to_results(_Report(runs), task, {spec: "typo.keyboard"}, suite_v1.metrics)
+    runs[1]["attack"] = "typo.char"
+    with pytest.raises(RobustirError, match="not in the suite"):
+        report_to_results(_Report(runs), task, {spec: "typo.keyboard"}, suite_v1.metrics)
+
+
+def test_leaderboard_cli_renders_and_rejects_bad_record(tmp_path, suite_v1, capsys):
+    for i, name in enumerate(["alpha", "beta"]):
+        save_record(make_record(name, suite_v1, seed=i), tmp_path)
+    main(["leaderboard", "--root", str(tmp_path)])  # returns normally on success
+    out = capsys.readouterr().out
+    assert "Rank" in out and "alpha" in out and (tmp_path / "v1" / "index.html").exists()
+    bad = next((tmp_path / "v1" / "submissions").glob("beta-*.json"))
+    bad.write_text(bad.read_text(encoding="utf-8")[:100], encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["leaderboard", "--root", str(tmp_path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "beta-" in err and "not valid JSON" in err
