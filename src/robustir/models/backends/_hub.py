@@ -20,10 +20,46 @@ def is_local(checkpoint: str) -> bool:
 
 
 def hub_missing(name: str, checkpoint: str, revision: str, exc: BaseException) -> ResourceMissingError:
-    offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0") or os.environ.get("TRANSFORMERS_OFFLINE", "") not in ("", "0")
-    why = "offline mode is on" if offline else f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+    why = "offline mode is on" if _offline() else f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
     return ResourceMissingError(
         f"model {name!r} needs {checkpoint}@{revision} from the Hugging Face hub, which could not be loaded ({why}); "
         f"download it where the hub is reachable (huggingface-cli download {checkpoint} --revision {revision}) "
         "and pass the folder with --model PATH"
     )
+
+
+def _offline() -> bool:
+    return any(os.environ.get(v, "") not in ("", "0") for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def _reachable(timeout: float = 3.0) -> BaseException | None:
+    """None when the hub's host answers a TCP connect; else the error (no retries)."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    try:
+        socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout).close()
+    except OSError as exc:
+        return exc
+    return None
+
+
+def resolve_hub(name: str, checkpoint: str, revision: str) -> str:
+    """A local folder for `checkpoint`: itself, or its snapshot in the Hugging Face cache.
+
+    When the snapshot is not cached, return the hub id only if the hub is reachable now;
+    otherwise fail at once (the hub client would retry for minutes)."""
+    if is_local(checkpoint):
+        return checkpoint
+    try:
+        from huggingface_hub import snapshot_download
+
+        return snapshot_download(checkpoint, revision=revision, local_files_only=True)
+    except Exception as exc:  # not cached (the exception type differs across versions)
+        if _offline():
+            raise hub_missing(name, checkpoint, revision, exc) from None
+    down = _reachable()
+    if down is not None:
+        raise hub_missing(name, checkpoint, revision, down) from None
+    return checkpoint

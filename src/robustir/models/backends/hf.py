@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from robustir.errors import RobustirError
-from robustir.models.backends._hub import hub_missing, is_local, pick_device
+from robustir.models.backends._hub import hub_missing, is_local, pick_device, resolve_hub
 from robustir.models.chunking import Spans, regex_spans
 from robustir.models.spec import ModelSpec
 
@@ -16,10 +16,10 @@ class HFEncoder:
     def __init__(self, spec: ModelSpec, *, checkpoint: str | None = None, device: str | None = None, allow_pickle: bool = False, trust_remote_code: bool = False) -> None:
         if spec.pooling not in ("cls", "mean", "max"):
             raise RobustirError(f"model {spec.name!r}: the hf backend needs pooling cls, mean or max, got {spec.pooling!r}")
+        self.spec = spec
+        ckpt = resolve_hub(spec.name, checkpoint or spec.checkpoint, spec.revision)  # fail fast, before heavy imports
         from transformers import AutoModel, AutoTokenizer
 
-        self.spec = spec
-        ckpt = checkpoint or spec.checkpoint
         self.device = pick_device(device)
         local = is_local(ckpt)
         rev = None if local else spec.revision

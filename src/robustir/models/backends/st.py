@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from robustir.models.backends._hub import hub_missing, is_local, pick_device
+from robustir.models.backends._hub import hub_missing, is_local, pick_device, resolve_hub
 from robustir.models.chunking import Spans, regex_spans
 from robustir.models.spec import ModelSpec
 
@@ -12,10 +12,10 @@ class STEncoder:
     native_truncation = True
 
     def __init__(self, spec: ModelSpec, *, checkpoint: str | None = None, device: str | None = None, allow_pickle: bool = False, trust_remote_code: bool = False) -> None:
+        self.spec = spec
+        ckpt = resolve_hub(spec.name, checkpoint or spec.checkpoint, spec.revision)  # fail fast, before heavy imports
         from sentence_transformers import SentenceTransformer
 
-        self.spec = spec
-        ckpt = checkpoint or spec.checkpoint
         self.device = pick_device(device)
         kwargs = {"model_kwargs": {"use_safetensors": True}} if not allow_pickle else {}
         try:
