@@ -221,6 +221,9 @@ def test_unknown_metric_fails_before_any_work(toy) -> None:
     assert model.stats["index_calls"] == 0
     with pytest.raises(RobustirError, match="statistical test"):
         score([model], "xquad-r", langs="en", data_dir=folder, test="z")
+    with pytest.raises(RobustirError, match="recall@100 look deeper than the retrieval depth 10"):
+        score([model], "xquad-r", langs="en", data_dir=folder, metrics="map,recall@100", depth=10)
+    assert model.stats["index_calls"] == 0
 
 
 def test_render_formats(toy, tmp_path: Path) -> None:

@@ -97,7 +97,11 @@ def score(
         raise RobustirError(f"n_resamples must be at least 1,000 (10,000 recommended), got {n_resamples}")
     if not 0.0 < alpha < 1.0:
         raise RobustirError(f"alpha must lie strictly between 0 and 1, got {alpha}")
-    metric_names = [str(m) for m in parse_metrics(metrics)]
+    parsed = parse_metrics(metrics)
+    too_deep = [str(m) for m in parsed if m.cutoff is not None and m.cutoff > depth]
+    if too_deep:
+        raise RobustirError(f"metric(s) {', '.join(too_deep)} look deeper than the retrieval depth {depth}; raise --depth")
+    metric_names = [str(m) for m in parsed]
     chosen = parse_settings(settings)
     info = _registry.get(dataset).info
     lang_list = parse_langs(langs, info)
