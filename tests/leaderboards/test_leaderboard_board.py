@@ -90,7 +90,8 @@ def test_leaderboard_overall_ranking_and_incomplete_entries(records, suite_v1):
     e = board.entries[0]
     cells = [(c, a) for c, a in e.cells.values()]
     assert e.headline == pytest.approx(np.mean([a for _, a in cells]))
-    assert e.rel_drop() == pytest.approx(np.mean([(c - a) / c for c, a in cells if c > 0]))
+    assert e.clean_mean == pytest.approx(np.mean([c for c, _ in cells]))
+    assert e.rel_drop() == pytest.approx(1 - np.sum([a for _, a in cells]) / np.sum([c for c, _ in cells]))
 
 
 def test_leaderboard_render_is_deterministic(tmp_path, records, suite_v1):

@@ -3,8 +3,8 @@
 A *cell* is (dataset, setting, query language, document language, attack). A model's value
 in a column is the mean, over the cells of that column, of the cell's mean headline metric
 (macro average: every cell weighs the same, whatever its query count). The headline score
-is that mean over every attacked cell; beside it, the mean relative drop over the cells
-whose clean mean is above zero.
+is that mean over every attacked cell; beside it, the relative drop sum(clean - attacked) /
+sum(clean) over the same cells (the per-cell relative drops weighted by clean score).
 
 Significance: in each column the best entry is compared with every other entry by a paired
 test (the scorer's `paired_test`, t-test) on their per-query scores over the (cell, query)
@@ -63,13 +63,16 @@ class Entry:
 
     @property
     def clean_mean(self) -> float:
-        groups = {k[:4]: c for k, (c, _) in self.cells.items()}
-        return fmean(groups.values()) if groups else 0.0
+        """Clean score averaged over the same cells as the headline (each cell's clean baseline)."""
+        return fmean(c for c, _ in self.cells.values()) if self.cells else 0.0
 
     def rel_drop(self, keys: Sequence[CellKey] | None = None) -> float | None:
+        """sum(clean - attacked) / sum(clean) over the cells: the mean of the per-cell relative
+        drops weighted by clean score, so cells a model cannot solve at all (clean ~ 0, e.g.
+        BM25 across scripts) do not swamp it with huge ratios of tiny numbers."""
         keys = list(self.cells) if keys is None else [k for k in keys if k in self.cells]
-        drops = [(c - a) / c for c, a in (self.cells[k] for k in keys) if c > 0]
-        return fmean(drops) if drops else None
+        clean = sum(self.cells[k][0] for k in keys)
+        return (clean - sum(self.cells[k][1] for k in keys)) / clean if clean > 0 else None
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,8 @@ def _overall(entries: Sequence[Entry], n_cells: int, metric: str, alpha: float) 
     headers = ("Rank", "Model", f"Attacked {metric}", "Rel. drop %", f"Clean {metric}", "Cells", "Kind", "Fingerprint", "Submitted")
     note = (
         f"Headline: mean attacked {metric} over all cells (dataset x setting x language pair x attack); "
-        "relative drop = mean over cells of (clean - attacked) / clean. Entries missing cells are unranked (-)."
+        "relative drop = sum over cells of (clean - attacked) / sum of clean (per-cell drops weighted by clean score); "
+        "clean = the same cells' clean baselines. Entries missing cells other entries have are unranked (-)."
     )
     return Table("overall", "Overall ranking", headers, tuple(rows), note)
 
@@ -217,6 +221,6 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05)
             cells.append(Cell(None if d is None else 100 * d))
         drop_rows.append(tuple(cells))
     tables.append(Table("drop_by_attack", "Relative drop % by attack", ("Model", *attacks), tuple(drop_rows),
-                        "mean over cells of (clean - attacked) / clean, in percent; higher = less robust"))
+                        "sum over the attack's cells of (clean - attacked) / sum of clean, in percent; higher = less robust"))
     tables[0] = Table(tables[0].key, tables[0].title, tables[0].headers, tables[0].rows, tables[0].note + " " + sig)
     return Board(suite, metric, tuple(entries), tuple(tables), alpha, len(universe))
