@@ -231,3 +231,12 @@ def test_scorer_reports_adversarial_metrics_on_victim_and_other_models(xquad_dir
     assert by_model["hash-victim"]["success_rate"] == att["adversarial"]["success_rate"]
     assert (by_model["hash-victim"]["attacked"], by_model["hash-victim"]["skipped"]) == (att["adversarial"]["attacked"], att["adversarial"]["skipped"])
     assert by_model["hash-victim"]["mean_rank_after"] >= by_model["hash-victim"]["mean_rank_before"]
+
+
+def test_zero_budget_leaves_queries_unchanged(datasets_):
+    ds = datasets_["de"]
+    r = HashDense()
+    _, greedy = _attack(f"adversarial.greedy(edits={EDITS},max_edits=0)", ds, r, n=5)
+    _, rnd = _attack(f"adversarial.random(edits={EDITS},max_edits=0)", ds, r, n=5)
+    assert all(not p.changed and p.edits == 0 for _, p, _ in greedy + rnd)
+    assert r.stats["query_texts_encoded"] == 0  # a no-op attack never asks the model

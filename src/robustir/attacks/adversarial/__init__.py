@@ -238,3 +238,15 @@ class RandomEditAttack(AdversarialAttack):
 
     def summary_fields(self, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return {}
+
+
+def _default_languages() -> frozenset[str]:
+    """Languages of the default `edits` (what `robustir attacks` lists; instances know their own)."""
+    try:
+        return frozenset().union(*(attacks.get(s.name).languages for s in AttackSpec.parse(DEFAULT_EDITS).steps))
+    except RobustirError:  # a generator family missing from this build
+        return frozenset()
+
+
+for _cls in (GreedyAttack, BeamAttack, RandomEditAttack):
+    _cls.languages = _default_languages()
