@@ -101,3 +101,10 @@ def test_leaderboard_html_escapes_submission_names(page):
     assert len(page.find_elements(By.TAG_NAME, "script")) == 1  # only the page's own sorter
     assert EVIL in page.find_element(By.TAG_NAME, "body").text
     assert page.execute_script("return typeof window.__pwned") == "undefined"
+
+
+def test_leaderboard_html_lists_skipped_cells_with_reason(page):
+    from selenium.webdriver.common.by import By
+
+    text = page.find_element(By.ID, "skipped").text
+    assert "mldr-sample, synonym: no resource" in text and "ja (alpha)" in text

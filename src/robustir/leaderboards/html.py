@@ -164,6 +164,16 @@ def render_html(board: Board) -> str:
         '<div class="charts">' + "".join(_scatter(board, m) for m in range(len(board.entries))) + "</div>",
     ]
     body += [_table_html(t) for t in board.tables[1:]]
+    skipped: dict[tuple[str, str, str], set[str]] = {}
+    for e in board.entries:
+        for d in e.record.skipped:
+            skipped.setdefault((d["dataset"], d["attack"], d["reason"]), set()).add(f"{d['lang']} ({e.name})")
+    if skipped:
+        items = "".join(
+            f"<li>{escape(d)}, {escape(a)}: {escape(r)} &mdash; {escape(', '.join(sorted(who)))}</li>"
+            for (d, a, r), who in sorted(skipped.items())
+        )
+        body.append(f'<h2>Skipped cells</h2><ul id="skipped" class="note">{items}</ul>')
     csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
