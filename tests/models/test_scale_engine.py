@@ -102,7 +102,6 @@ def test_ray_equals_single_process(pooled, reference, engine, factory, tmp_path)
     assert r.stats["corpus_texts_encoded"] == len(corpus)
     np.testing.assert_allclose(r.corpus_matrix, ref_matrix, atol=1e-5)
     run = r.search(queries, k=20)
-    assert [run.ranked(q)[:10] for q in queries.ids] != []
     assert [[d for d, _ in run.ranked(q)] for q in queries.ids] == [[d for d, _ in ref_run.ranked(q)] for q in queries.ids]
     assert evaluate(qrels, run, METRICS) == ref_metrics
     # Reuse: a second index on the same cache encodes nothing.

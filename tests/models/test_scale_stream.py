@@ -142,3 +142,31 @@ def test_local_engine_retries_a_transient_failure(corpus_file, tmp_path):
     report = index_with_engine(r, corpus, engine=engine, factory=faulty, retries=1)
     assert (report.retried, report.encoded, report.failed) == (1, 5, ())
     assert r.stats["corpus_texts_encoded"] == DOCS
+
+
+def test_engine_options_are_checked_before_anything_starts():
+    from robustir.errors import RobustirError
+    from robustir.models.engines.ray_engine import RayEngine
+
+    with pytest.raises(RobustirError, match="num_workers must be >= 1, got 0"):
+        RayEngine(num_workers=0)
+    with pytest.raises(RobustirError, match="cpus_per_worker must be > 0"):
+        RayEngine(cpus_per_worker=0)
+    with pytest.raises(RobustirError, match="local engine takes no options"):
+        get_engine("local", address="auto")
+    with pytest.raises(DataError, match="shard_size must be >= 1"):
+        list(iter_shards("unused.jsonl", "en", 0))
+
+
+def test_engines_import_light():
+    """The engine modules load neither ray nor torch (nor transformers) until an engine is used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, robustir.models.engines, robustir.models.engines.ray_engine, "
+        "robustir.models.engines.stream, robustir.models.engines.cli; "
+        "print(sorted(m for m in ('ray', 'torch', 'transformers') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
