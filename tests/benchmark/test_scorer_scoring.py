@@ -13,7 +13,6 @@ from robustir.benchmark.results import load_report
 from robustir.benchmark.scoring import score
 from robustir.benchmark.settings import Cell, plan_cells, qrels_for, ranks_of
 from robustir.errors import DataError, RobustirError, UnknownNameError
-from robustir.types import Qrels
 
 from scorer_helpers import ToyDense, ToySparse, write_attacked, write_toy_squad_r  # noqa: E402
 

@@ -15,7 +15,6 @@ from robustir.errors import DataError
 
 __all__ = ["AttackedInput", "read_attacked_dir", "check_attacked"]
 
-FORMAT = "robustir.attacked/1"
 
 
 @dataclass(frozen=True)
