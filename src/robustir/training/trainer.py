@@ -161,7 +161,7 @@ def _pairs_dataset(data: ParallelData, alpha: float, factory: Any):
 
 def _probe(data: ParallelData, batch_size: int) -> ParallelData:
     """A fixed slice of the training groups whose loss is measured before and after training."""
-    n = min(len(data), max(2 * batch_size, 64))
+    n = min(len(data), 2 * batch_size)
     return data.subset(data.group_ids[:n], source=f"{data.source}#probe")
 
 
