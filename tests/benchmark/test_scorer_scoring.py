@@ -240,3 +240,30 @@ def test_render_formats(toy, tmp_path: Path) -> None:
     assert r"\begin{tabular}" in latex and r"en$\rightarrow$en" in latex
     with pytest.raises(UnknownNameError, match="report format 'html'"):
         rep.render("html")
+
+
+def test_reports_of_two_models_merge_and_compare(toy, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from robustir.benchmark.results import merge_reports
+    from robustir.cli import main
+
+    folder, ds = toy
+    att = write_attacked(tmp_path / "att", dataset="xquad-r", revision=ds["en"].revision,
+                         sets=[(SPEC, "en", "en", _attack_texts(ds["en"]))])
+    kw = dict(langs="en", data_dir=folder, attacked=[att], metrics="map")
+    score([ToyDense("a")], "xquad-r", out=tmp_path / "a.json", **kw)
+    score([ToyDense("b", dim=64)], "xquad-r", out=tmp_path / "b.json", **kw)
+    both = score([ToyDense("a"), ToyDense("b", dim=64)], "xquad-r", **kw)
+    merged = merge_reports([load_report(tmp_path / "a.json"), load_report(tmp_path / "b.json")])
+    assert [m["name"] for m in merged.data["models"]] == ["a", "b"]
+    assert merged.comparisons == both.comparisons and merged.model_comparisons == both.model_comparisons
+    main(["report", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--format", "csv"])
+    assert capsys.readouterr().out.count("\nmodels,a,b,") == 1
+    # a report of other data (here: another revision) cannot be merged
+    other = json.loads((tmp_path / "b.json").read_text())
+    other["dataset"]["revision"] = "9bc8c7fb6dd8d01d72a05a93c2cb96882b0d299c"
+    (tmp_path / "c.json").write_text(json.dumps(other))
+    with pytest.raises(DataError, match="c.json scores dataset 'xquad-r' revision '9bc8c7fb.*cannot be combined"):
+        merge_reports([load_report(tmp_path / "a.json"), load_report(tmp_path / "c.json")],
+                      sources=[str(tmp_path / "a.json"), str(tmp_path / "c.json")])
+    with pytest.raises(DataError, match="model 'a' appears in more than one report"):
+        merge_reports([load_report(tmp_path / "a.json"), load_report(tmp_path / "a.json")])

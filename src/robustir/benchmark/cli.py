@@ -54,16 +54,24 @@ def score_cmd(models, dataset, data_dir, langs, split, attacked, settings, metri
 
 
 @click.command("report")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True, help="Table format.")
 @click.option("--test", type=click.Choice(["t", "permutation", "wilcoxon"]), default=None,
               help="Recompute the comparisons with another test from the stored per-query scores.")
 @click.option("--seed", type=int, default=None, help="Seed for a recomputation (default: the report's).")
-def report_cmd(path, fmt, test, seed) -> None:
-    """Re-render a saved score report (no retrieval); optionally re-test it."""
-    from robustir.benchmark.results import load_report
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write the (merged or re-tested) report here.")
+def report_cmd(paths, fmt, test, seed, out) -> None:
+    """Re-render saved score reports (no retrieval); optionally re-test them.
 
-    report = load_report(path)
+    Several reports of the same data (e.g. one model each) are merged, and the models are
+    compared on their per-query drops.
+    """
+    from robustir.benchmark.results import load_report, merge_reports
+
+    reports = [load_report(p) for p in paths]
+    report = reports[0] if len(reports) == 1 else merge_reports(reports, sources=[str(p) for p in paths])
     if test is not None or seed is not None:
         report = report.retest(test=test, seed=seed)
     sys.stdout.write(report.render(fmt))
+    if out is not None:
+        report.save(out)

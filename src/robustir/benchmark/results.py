@@ -19,7 +19,7 @@ from robustir.benchmark.settings import LANG_BIAS
 from robustir.benchmark.stats import TESTS, compare_paired, holm
 from robustir.errors import DataError, RobustirError, unknown_name
 
-__all__ = ["REPORT_FORMAT", "ScoreReport", "build_comparisons", "load_report", "check_same_data"]
+__all__ = ["REPORT_FORMAT", "ScoreReport", "build_comparisons", "check_same_data", "load_report", "merge_reports"]
 
 REPORT_FORMAT = "robustir.score/1"
 LOWER_IS_BETTER = frozenset({LANG_BIAS})
@@ -255,3 +255,37 @@ def check_same_data(
                 f"{name} scores dataset {ds['name']!r} revision {ds['revision']!r}, "
                 f"expected {want_name!r} revision {want_rev!r}; reports of different data cannot be combined"
             )
+
+
+def merge_reports(reports: Sequence[ScoreReport], *, sources: Sequence[str] = ()) -> ScoreReport:
+    """One report from several scored separately (e.g. one model each) on the same data.
+
+    The reports must share dataset, revision, languages and clean query counts, and name
+    different models; the comparisons (model-vs-model included) and Holm's correction are
+    recomputed over the merged runs with the first report's test options.
+    """
+    if not reports:
+        raise RobustirError("no report to merge")
+    check_same_data(reports, sources=sources)
+    first = reports[0].data
+    models: list[dict[str, Any]] = []
+    for i, rep in enumerate(reports):
+        name = sources[i] if i < len(sources) else f"report {i + 1}"
+        if rep.data["dataset"]["langs"] != first["dataset"]["langs"] or rep.data["query_counts"].get("clean") != first["query_counts"].get("clean"):
+            raise DataError(f"{name} scores other languages or query counts than the first report; score them alike to compare")
+        for m in rep.data["models"]:
+            if any(x["name"] == m["name"] for x in models):
+                raise DataError(f"model {m['name']!r} appears in more than one report ({name})")
+            models.append(m)
+    attacks = list({(a["spec"], a["lang"]): a for rep in reports for a in rep.data["attacks"]}.values())
+    counts = dict(first["query_counts"])
+    counts["attacked"] = {k: v for rep in reports for k, v in rep.data["query_counts"].get("attacked", {}).items()}
+    merged = {
+        **first,
+        "models": models,
+        "attacks": attacks,
+        "query_counts": counts,
+        "runs": [r for rep in reports for r in rep.data["runs"]],
+        "merged_from": list(sources),
+    }
+    return ScoreReport(merged).retest()
