@@ -1,5 +1,6 @@
 """Attacked queries per second: robustir's typo.keyboard, typo.char and synonym beside
-nlpaug's KeyboardAug (and TextAttack's CharSwapAugmenter, run separately in its own venv).
+nlpaug's KeyboardAug (TextAttack's CharSwapAugmenter runs in its own venv: see
+benchmarks/textattack_charswap.py, fed by `--dump-questions DIR`).
 
     python benchmarks/attacks_throughput.py [--data ../shared/data] [--repeat 3] [--json out.json]
 
@@ -87,7 +88,14 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--dump-questions", type=Path, default=None,
+                    help="write the two pools as JSON lists of texts (for benchmarks/textattack_charswap.py) and exit")
     args = ap.parse_args()
+    if args.dump_questions:
+        args.dump_questions.mkdir(parents=True, exist_ok=True)
+        for name, items in pools(args.data).items():
+            (args.dump_questions / f"{name}.json").write_text(json.dumps([t for _, _, t in items], ensure_ascii=False), encoding="utf-8")
+        return
 
     from robustir.attacks import use_resources
 
