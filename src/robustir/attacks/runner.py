@@ -226,20 +226,20 @@ def run_attacks(
     out = Path(out_dir)
     entries: list[dict[str, Any]] = []
     sets: list[AttackedSet] = []
-    try:
+    try:  # everything is attacked in memory first: a failure midway leaves no files behind
         for p, lang in jobs:
             bar.set_postfix_str(f"{p.steps[0].name} [{lang}]", refresh=False)
             for step in p.steps:  # issue 8 hook: bind the victim to this language's corpus and judgements
                 if step.needs_model:
                     step.bind(retriever, loaded[lang])
             rows, summary = attack_queries(p, queries[lang], lang=lang, seed=seed, min_chrf=min_chrf, retries=retries, progress=bar)
-            name = f"{p.spec.slug}.{lang}.jsonl"
-            write_jsonl(out / name, rows)
-            entry = {**summary, "file": name}
+            entry = {**summary, "file": f"{p.spec.slug}.{lang}.jsonl"}
             entries.append(entry)
             sets.append(AttackedSet(entry["spec"], lang, entry["query_lang"], {r["query_id"]: r["perturbed"] for r in rows}, rows, entry))
     finally:
         bar.close()
+    for s in sets:
+        write_jsonl(out / s.entry["file"], s.rows)
     manifest = {
         "format": FORMAT,
         "robustir_version": __version__,
