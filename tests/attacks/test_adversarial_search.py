@@ -240,3 +240,16 @@ def test_zero_budget_leaves_queries_unchanged(datasets_):
     _, rnd = _attack(f"adversarial.random(edits={EDITS},max_edits=0)", ds, r, n=5)
     assert all(not p.changed and p.edits == 0 for _, p, _ in greedy + rnd)
     assert r.stats["query_texts_encoded"] == 0  # a no-op attack never asks the model
+
+
+def test_leaderboard_adversarial_track_pins_canonical_specs_and_victim():
+    from robustir.leaderboards.suite import load_suite
+
+    suite = load_suite("v1-adversarial")
+    by_label = {a.label: a for a in suite.attacks}
+    greedy, rnd = by_label["adversarial.greedy@me5-small-q4"], by_label["adversarial.random"]
+    assert greedy.victim == "me5-small-q4" and rnd.victim is None
+    for att in suite.attacks:
+        assert str(build(att.spec).spec) == att.spec  # the code still produces the pinned form
+    # equal budget: the two specs differ only in the search
+    assert greedy.spec.split("(", 1)[1].replace(",target_rank=10", "") == rnd.spec.split("(", 1)[1]

@@ -144,7 +144,8 @@ def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resour
             name = f"{task.dataset}-{i}-{'_'.join(group)}"
             try:
                 run_attacks(task.dataset, [att.spec], group, att.seed, work / name, split=task.split,
-                            data_dir=data_dir, resources=resources, limit=limit, progress=False)
+                            data_dir=data_dir, resources=resources, limit=limit, progress=False,
+                            model=att.victim)  # issue 8: adversarial attacks search against a fixed victim
                 mine.append(name)
             except RobustirError as exc:
                 if len(group) > 1:  # find the language(s) at fault, keep the others
