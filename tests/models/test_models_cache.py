@@ -156,6 +156,8 @@ def test_maxp_chunking_scores_a_document_by_its_best_chunk(tmp_path: Path) -> No
 def test_bad_options_and_search_before_index_raise(tmp_path: Path) -> None:
     with pytest.raises(RobustirError, match="chunking"):
         _retriever(tmp_path, chunking="sliding")
+    with pytest.raises(RobustirError, match="chunk_overlap < chunk_length"):
+        _retriever(tmp_path, chunking="maxp", chunk_length=8, chunk_overlap=8)
     with pytest.raises(RobustirError, match="index"):
         _retriever(tmp_path).search(_queries(range(2)))
     r = _retriever(tmp_path)

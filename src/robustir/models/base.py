@@ -64,7 +64,7 @@ class DenseRetriever:
         batch_size: int = 32,
         chunking: str = "truncate",
         chunk_length: int | None = None,
-        chunk_overlap: int = 32,
+        chunk_overlap: int | None = None,
         cache: bool = True,
         cache_dir: str | None = None,
         cache_dtype: str = "float32",
@@ -80,7 +80,11 @@ class DenseRetriever:
         self.batch_size = batch_size
         self.chunking = chunking
         self.chunk_length = chunk_length or max(16, (spec.max_length or 512) - 16)
-        self.chunk_overlap = chunk_overlap if chunk_overlap < self.chunk_length else 0
+        self.chunk_overlap = min(32, self.chunk_length // 4) if chunk_overlap is None else chunk_overlap
+        if self.chunk_length < 1 or not 0 <= self.chunk_overlap < self.chunk_length:
+            raise RobustirError(
+                f"chunking needs chunk_length >= 1 and 0 <= chunk_overlap < chunk_length, got {self.chunk_length} and {self.chunk_overlap}"
+            )
         self.use_cache = cache
         self.cache_dir = cache_dir
         self.cache_dtype = cache_dtype

@@ -30,7 +30,8 @@ class STEncoder:
             if is_local(ckpt):
                 raise
             raise hub_missing(spec.name, spec.checkpoint, spec.revision, exc) from None
-        self.dim = self.model.get_sentence_embedding_dimension()
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = get_dim()
         self.model.eval()
 
     def encode(self, texts: list[str], *, is_query: bool, max_length: int | None) -> np.ndarray:
