@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from robustir.attacks import build
+from robustir.attacks import build, names
 
 CORE = ["typo.keyboard", "typo.char", "noise.diacritics", "order.shuffle", "drop.stopwords"]
 LANGS = ["en", "de", "ar", "hi", "th", "zh", "ja", "ko", "ru", "el", "vi"]
@@ -40,3 +40,34 @@ def test_drop_stopwords_never_empties_a_query(words):
     text = " ".join(words)
     out = build("drop.stopwords").perturb(text, lang="en", qid="q", seed=0).perturbed
     assert out.split() and set(out.split()) <= set(words)
+
+
+# The lexical attacks (resource-backed; model-backed ones are left to their own tests).
+LEXICAL = [n for n in ("synonym", "code_switch", "paraphrase.pivot", "translate") if n in names()]
+
+
+@pytest.fixture(scope="module")
+def lexical_resources(resources_dir):
+    from robustir import attacks
+
+    attacks.use_resources(resources_dir)
+    yield
+    from robustir.attacks import resources
+
+    resources.set_resource_dir(None)
+
+
+@pytest.mark.parametrize("name", LEXICAL)
+def test_arbitrary_unicode_never_crashes_lexical_attacks(name, lexical_resources):
+    pipe = build(name)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(text=st.one_of(scripty, anything), lang=st.sampled_from(["en", "de", "zh", "ja", "ar"]))
+    def check(text, lang):
+        if not pipe.supports(lang):
+            return
+        p = pipe.perturb(text, lang=lang, qid="q", seed=0)
+        p.perturbed.encode("utf-8")
+        assert p.perturbed.strip() or p.perturbed == text
+
+    check()
