@@ -103,7 +103,8 @@ def check_attacked(
         limit = manifest.get("limit")
         if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
             # the attack ran on the first `limit` queries only: score the overlap
-            scored_list = [q for q in scored_list if q in set(list(clean_ids[s.lang])[:limit])]
+            covered = set(list(clean_ids[s.lang])[:limit])
+            scored_list = [q for q in scored_list if q in covered]
         scored = set(scored_list)
         missing = sorted(scored - have)
         if len(missing) > s.dropped:
