@@ -267,3 +267,16 @@ def test_reports_of_two_models_merge_and_compare(toy, tmp_path: Path, capsys: py
                       sources=[str(tmp_path / "a.json"), str(tmp_path / "c.json")])
     with pytest.raises(DataError, match="model 'a' appears in more than one report"):
         merge_reports([load_report(tmp_path / "a.json"), load_report(tmp_path / "a.json")])
+
+
+def test_attacked_set_made_with_a_limit_is_paired_on_its_queries(toy, tmp_path: Path) -> None:
+    folder, ds = toy
+    texts = {q: v for q, v in _attack_texts(ds["en"]).items() if q in ("q1", "q2", "q3")}
+    att = write_attacked(tmp_path / "att", dataset="xquad-r", revision=ds["en"].revision, sets=[(SPEC, "en", "en", texts)])
+    manifest = json.loads((att / "manifest.json").read_text())
+    with pytest.raises(DataError, match="lacks 2 of the 5"):
+        score([ToyDense()], "xquad-r", langs="en", data_dir=folder, attacked=[att], metrics="map")
+    (att / "manifest.json").write_text(json.dumps(manifest | {"limit": 3}))
+    rep = score([ToyDense()], "xquad-r", langs="en", data_dir=folder, attacked=[att], metrics="map")
+    assert rep.data["query_counts"]["clean"] == {"en": 5}
+    assert rep.comparisons[0]["n"] == 3
