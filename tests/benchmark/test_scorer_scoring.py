@@ -152,6 +152,10 @@ def test_translate_set_scores_cross_lingual_against_dataset_language(tmp_path: P
     assert (row["setting"], row["query_lang"], row["corpus_lang"]) == ("cross", "en", "de")
     assert row["baseline"] == {"setting": "mono", "query_lang": "de", "corpus_lang": "de"}
     assert row["n"] == 6
+    # without the mono setting, the monolingual baseline is still scored for the translate set
+    rep = score([ToyDense()], "mldr-sample", langs="de", attacked=[att], settings="multi", metrics="ndcg@10")
+    assert rep.data["settings"]["counts"] == {"mono": 1, "cross": 1, "multi": 1}
+    assert {(r["setting"], r["attack"] is None) for r in rep.runs} == {("mono", True), ("cross", False), ("multi", True)}
 
 
 def test_dropped_queries_are_paired_on_the_kept_ones(toy, tmp_path: Path) -> None:

@@ -145,12 +145,12 @@ def score(
         qs = QuerySet(tuple(ids), tuple(s.texts[q] for q in ids), (s.query_lang,) * len(ids), tuple(ids))
         if s.query_lang != s.lang:  # translate: a cross-lingual cell judged in the dataset language
             cell = Cell("cross", s.query_lang, s.lang)
+            mono = Cell("mono", s.lang, s.lang)
             cell_qrels.setdefault(cell, qrels[s.lang])
-            plans.append((cell, s, qs, Cell("mono", s.lang, s.lang)))
-            if not any(p[0] == Cell("mono", s.lang, s.lang) and p[1] is None for p in plans):
-                mono = Cell("mono", s.lang, s.lang)
+            if not any(p[0] == mono and p[1] is None for p in plans):  # its baseline, scored first
                 cell_qrels.setdefault(mono, qrels[s.lang])
                 plans.append((mono, None, clean_q[s.lang], mono))
+            plans.append((cell, s, qs, mono))
             continue
         for c in cells:
             if c.query_lang == s.lang:
