@@ -102,14 +102,18 @@ def main() -> None:
     engine = get_engine("ray")
     factory = RetrieverFactory.of(args.model, progress=False)
     r_cold = retriever("ray-cold")
-    w = time.perf_counter()
+    w, c = time.perf_counter(), time.process_time()
     rep = index_with_engine(r_cold, corpus, engine=engine, factory=factory)
     out["ray_cold_s"] = round(time.perf_counter() - w + out["ray_init_s"], 2)  # Ray start included
     out["ray_workers"] = rep.workers
+    cold_usage = engine.worker_usage()
+    out["ray_cold_cpu_s"] = round(time.process_time() - c + sum(u for _, u in cold_usage), 2)  # driver + workers
     r_warm = retriever("ray-warm")
-    w = time.perf_counter()
+    w, c = time.perf_counter(), time.process_time()
     rep = index_with_engine(r_warm, corpus, engine=engine, factory=factory)
     out["ray_warm_s"] = round(time.perf_counter() - w, 2)
+    warm_usage = engine.worker_usage()
+    out["ray_warm_cpu_s"] = round(time.process_time() - c + sum(u for _, u in warm_usage) - sum(u for _, u in cold_usage), 2)
     out["ray_warm_docs_per_s"] = round(len(corpus) / out["ray_warm_s"], 1)
     ref = local_r.corpus_matrix
     out["max_abs_diff_vs_local"] = float(max(np.abs(r_cold.corpus_matrix - ref).max(), np.abs(r_warm.corpus_matrix - ref).max()))
@@ -120,7 +124,9 @@ def main() -> None:
     out["ratio_ray_warm_over_local"] = round(out["ray_warm_s"] / out["local_s"], 2)
     startup = out["ray_cold_s"] - out["ray_warm_s"]
     per_worker = out["ray_warm_docs_per_s"] / rep.workers
-    out["model"] = {"startup_s": round(startup, 1), "per_worker_docs_per_s": round(per_worker, 1),
+    out["ratio_cpu_ray_cold_over_local"] = round(out["ray_cold_cpu_s"] / out["local_cpu_s"], 2)
+    out["ratio_cpu_ray_warm_over_local"] = round(out["ray_warm_cpu_s"] / out["local_cpu_s"], 2)
+    out["scaling_model"] = {"startup_s": round(startup, 1), "per_worker_docs_per_s": round(per_worker, 1),
                     "formula": "T(N) = startup + D / (N * per_worker_rate)"}
     out["predicted_s"] = {n: round(startup + len(corpus) / (n * per_worker), 1) for n in (1, 2, 4, 8, 16, 32)}
     out["load_average_end"] = load_average()

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 
 def rss_mib() -> float:
@@ -39,7 +40,7 @@ def phase(name: str, docs: int, dim: int, nq: int, root: str) -> dict:
     from robustir.models.cache import EncodingCache
 
     key = {"model": {"name": "synthetic"}, "corpus": f"random-{docs}-{dim}"}
-    cache = EncodingCache(key, root=__import__("pathlib").Path(root), dtype="float16", shard_docs=8192)
+    cache = EncodingCache(key, root=Path(root), dtype="float16", shard_docs=8192)
     base = current_rss_mib()
     tracemalloc.start()
     t0 = time.perf_counter()
@@ -87,16 +88,21 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--phase", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--root", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     if args.phase:
         print(json.dumps(phase(args.phase, args.docs, args.dim, args.queries, args.root)))
         return
+    results = []
     with tempfile.TemporaryDirectory(prefix="robustir-scale-mem-") as root:
         for name in ("write", "search", "naive"):
             cmd = [sys.executable, __file__, "--phase", name, "--root", root,
                    "--docs", str(args.docs), "--dim", str(args.dim), "--queries", str(args.queries)]
             res = subprocess.run(cmd, check=True, capture_output=True, text=True)
             print(res.stdout.strip().splitlines()[-1], flush=True)
+            results.append(json.loads(res.stdout.strip().splitlines()[-1]))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
                                  (the attacks engineer's benchmark, run as is)
   4  scale_startup.py            `robustir --help` vs `import mteb`
   5  scale_engine.py             Ray on 2 local CPUs vs the single process
+and, for docs/scale.md, 6 scale_memory.py (peak memory, 200k x 768) and 7 scale_capacity.py.
 Each step's JSON lands in --out; the load average is recorded before and after each step
 because the machine may be shared.
 """
@@ -32,6 +33,8 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
         ("1-reuse", ["scale_reuse.py", "--docs", "300", "--queries", "50"]),
         ("5-engine", ["scale_engine.py", "--docs", "600" if quick else "2000", "--shard-docs", "100"]),
         ("2-overhead", ["models_encode_overhead.py", "--models", "minilm-l6", "--repeat", "1" if quick else "3"]),
+        ("6-memory", ["scale_memory.py"]),
+        ("7-capacity", ["scale_capacity.py", "--docs", "24" if quick else "96"]),
     ]
 
 

@@ -44,10 +44,13 @@ class _EncoderWorker:
     def encode(self, texts: tuple[str, ...], langs: tuple[str, ...]) -> Any:
         return self._encode(texts, langs)
 
-    def pid(self) -> int:
+    def usage(self) -> tuple[int, float]:
+        """(process id, CPU seconds used so far by this worker, model loading included)."""
         import os
+        import resource
 
-        return os.getpid()
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        return os.getpid(), ru.ru_utime + ru.ru_stime
 
 
 @dataclass
@@ -243,6 +246,11 @@ class RayEngine:
         else:
             text = str(exc).strip()
             item.error = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:300]
+
+    def worker_usage(self) -> list[tuple[int, float]]:
+        """(pid, CPU seconds) of each live worker: what the engine cost beyond the driver."""
+        ray = import_ray()
+        return ray.get([a.usage.remote() for a in self._actors]) if self._actors else []
 
     def _kill_actors(self, ray: Any) -> None:
         for actor in self._actors:
