@@ -71,8 +71,9 @@ class RayEngine:
     """Encode shards on a Ray cluster (``address``) or a local Ray instance (``address=None``).
 
     Example:
-        >>> engine = RayEngine(address="auto")                  # doctest: +SKIP
-        >>> engine.encode_shards(factory, shards, sink).raise_for_failures()  # doctest: +SKIP
+        >>> engine = RayEngine(address="auto")                       # doctest: +SKIP
+        >>> for shard, rows in engine.map_ordered(factory, shards):  # doctest: +SKIP
+        ...     cache_write(shard, rows)
     """
 
     name = "ray"
@@ -116,7 +117,7 @@ class RayEngine:
                 kwargs["address"] = self.address
             try:
                 ray.init(**kwargs)
-            except ConnectionError as exc:
+            except (ConnectionError, RuntimeError) as exc:
                 raise RobustirError(f"ray engine: cannot reach a Ray cluster at {self.address!r} ({exc})") from None
             self._started_here = True
         return ray
