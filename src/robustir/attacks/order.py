@@ -100,11 +100,12 @@ class DropStopwords(Attack):
 
 def _join_without(tokens: list[Token], drop: set[int], *, spaced: bool) -> str:
     """Concatenate tokens minus `drop`, removing one run of whitespace per dropped word: the
-    one on its left if there is one, else the one on its right."""
+    one on its left if there is one, else the one on its right. A word glued to the next one
+    (an elided article: French "l'" in "l'histoire") takes no whitespace with it."""
     keep = [True] * len(tokens)
     for i in sorted(drop):
         keep[i] = False
-        if not spaced:
+        if not spaced or (i + 1 < len(tokens) and tokens[i + 1].is_word):
             continue
         left = i - 1
         if left >= 0 and keep[left] and not tokens[left].is_word and tokens[left].text.isspace():

@@ -9,8 +9,8 @@ marks and digits form words, so Devanagari matras and Arabic harakat stay inside
     >>> [t.text for t in tokenize("Hello, world!", "en") if t.is_word]
     ['Hello', 'world']
 
-Stopword lists ship as package data (resources/stopwords/, Stopwords ISO, MIT; Thai also
-PyThaiNLP, CC0); see resources/stopwords/SOURCES.md.
+Stopword lists ship as package data (resources/stopwords/: function words only, from Snowball,
+Lucene and Savoy lists, Stopwords ISO and spaCy); see resources/stopwords/SOURCES.md.
 """
 from __future__ import annotations
 
