@@ -65,12 +65,12 @@ def render_markdown(board: Board) -> str:
     skipped: dict[tuple[str, str, str], set[str]] = {}
     for e in board.entries:
         for d in e.record.skipped:
-            skipped.setdefault((d["dataset"], d["attack"], d["reason"]), set()).add(d["lang"])
+            skipped.setdefault((d["dataset"], d["attack"], d["reason"]), set()).add(f"{d['lang']} ({e.name})")
     if skipped:
-        out += ["## Skipped cells", "", "Not scored for any submission that lists them (the attack does not "
-                "support the language, or its resource is missing):", ""]
-        for (d, a, r), langs in sorted(skipped.items()):
-            out.append(f"- {_md_escape(d)}, {_md_escape(a)}, {_md_escape(', '.join(sorted(langs)))}: {_md_escape(r)}")
+        out += ["## Skipped cells", "", "Not scored, with the reason (the attack does not support the language, its "
+                "resource is missing, or the retriever failed); per language (submission):", ""]
+        for (d, a, r), who in sorted(skipped.items()):
+            out.append(f"- {_md_escape(d)}, {_md_escape(a)}: {_md_escape(r)}: {_md_escape(', '.join(sorted(who)))}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
