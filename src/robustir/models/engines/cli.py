@@ -72,13 +72,15 @@ def encode_cmd(model: str, dataset: str | None, lang: str, split: str | None, da
     finally:
         eng.close()
     missing = report.details.get("shards_missing_before", 0)
+    n_shards = -(-docs // shard_docs)
+    shards = f"{n_shards} shard{'s' if n_shards != 1 else ''}"
     if missing == 0:
-        click.echo(f"{docs} documents: all {-(-docs // shard_docs)} shards already cached, nothing encoded")
+        click.echo(f"{docs} documents: all {shards} already cached, nothing encoded")
         click.echo(f"cache: {folder}")
         return
     rate = f", {report.docs_per_second:.1f} docs/s" if report.texts else ""
     click.echo(
-        f"{docs} documents, {-(-docs // shard_docs)} shards: {missing} missing, {report.encoded} encoded "
+        f"{docs} documents, {shards}: {missing} missing, {report.encoded} encoded "
         f"with {report.engine} ({report.workers} worker{'s' if report.workers != 1 else ''}) "
         f"in {report.seconds:.1f} s{rate}; retried {report.retried}"
     )
