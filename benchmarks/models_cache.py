@@ -5,7 +5,7 @@
 
 Corpus: the full XQuAD-R candidate set of one language; queries: --queries questions (every
 6th), clean plus five attacked versions made by robustir.attacks (typo.keyboard, typo.char,
-drop.stopwords, order.shuffle, noise.diacritics; seed 0). "re-encode" does what BEIR's
+drop.stopwords, order.shuffle, typo.keyboard(rate=0.3); seed 0). "re-encode" does what BEIR's
 and MTEB's retrieval evaluators do per query set: encode the corpus, then search. "cache"
 uses one robustir retriever with the on-disk cache in a fresh temporary ROBUSTIR_HOME, so
 the corpus is encoded exactly once (the first set) and read back for the other five.
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ATTACKS = ("typo.keyboard", "typo.char", "drop.stopwords", "order.shuffle", "noise.diacritics")
+ATTACKS = ("typo.keyboard", "typo.char", "drop.stopwords", "order.shuffle", "typo.keyboard(rate=0.3)")
 
 
 def query_sets(ds, n: int):
