@@ -22,6 +22,7 @@ def main() -> None:
     ap.add_argument("--lang", default="en")
     ap.add_argument("--limit", type=int, default=30)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--specs", default="greedy,beam2,beam4", help="which of greedy, beam2, beam4 to run")
     args = ap.parse_args()
 
     from robustir.attacks import build
@@ -38,7 +39,8 @@ def main() -> None:
     queries = list(zip(ds.queries.ids, ds.queries.texts))[: args.limit]
     # Warm the encoder once so the first timed search does not pay for model start-up.
     r.encode_queries([queries[0][1]], [args.lang]) if hasattr(r, "encode_queries") else None
-    for spec in SPECS:
+    chosen = dict(zip(("greedy", "beam2", "beam4"), SPECS))
+    for spec in [chosen[x] for x in args.specs.split(",")]:
         pipe = build(spec)
         step = pipe.steps[0]
         step.bind(r, ds)
