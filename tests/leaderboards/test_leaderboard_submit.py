@@ -102,3 +102,24 @@ def test_leaderboard_cli_renders_and_rejects_bad_record(tmp_path, suite_v1, caps
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "beta-" in err and "not valid JSON" in err
+
+
+def test_leaderboard_fingerprint_local_weights_and_spec(tmp_path):
+    import hashlib
+
+    from robustir.leaderboards.fingerprint import fingerprint_checkpoint
+
+    folder = tmp_path / "ckpt"
+    (folder / "1_Pooling").mkdir(parents=True)
+    (folder / "config.json").write_text("{}", encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"weights-1")
+    (folder / "optimizer.pt").write_bytes(b"not weights")
+    fp = fingerprint_checkpoint(str(folder), {"name": "local:ckpt"}, local=True)
+    assert fp["method"] == "weights-sha256"
+    assert fp["files"] == {"model.safetensors": hashlib.sha256(b"weights-1").hexdigest()}
+    (folder / "model.safetensors").write_bytes(b"weights-2")
+    assert fingerprint_checkpoint(str(folder), {"name": "local:ckpt"}, local=True)["sha256"] != fp["sha256"]
+    spec = {"name": "x", "checkpoint": "no-such-package==1.0", "revision": "r1"}
+    a = fingerprint_checkpoint("x", spec, local=False)
+    b = fingerprint_checkpoint("x", {**spec, "revision": "r2"}, local=False)
+    assert a["method"] == "spec-sha256" and a["files"] == {} and a["sha256"] != b["sha256"]
