@@ -1,7 +1,7 @@
 """Encoding throughput through robustir against calling the model's own library directly.
 
     python benchmarks/models_encode_overhead.py [--data ../shared/data] [--lang en] [--repeat 3]
-        [--models minilm-l6,me5-small-q4] [--json out.json]
+        [--models minilm-l6,me5-small-q4] [--limit N] [--json out.json]
 
 Texts: the full XQuAD-R candidate set of one language (1,180 English sentences). For
 minilm-l6 the direct call is sentence-transformers' `SentenceTransformer.encode` (batch 32,
@@ -46,6 +46,7 @@ def main() -> None:
     ap.add_argument("--lang", default="en")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--models", default="minilm-l6,me5-small-q4")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N texts")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
 
@@ -54,7 +55,7 @@ def main() -> None:
     from robustir.benchmark.datasets import load_dataset
     from robustir.models import load_retriever
 
-    texts = list(load_dataset("xquad-r", lang=args.lang, data_dir=args.data / "xquad-r").corpus.full_texts())
+    texts = list(load_dataset("xquad-r", lang=args.lang, data_dir=args.data / "xquad-r").corpus.full_texts())[: args.limit]
     results = []
     for name in args.models.split(","):
         r = load_retriever(name, cache=False, batch_size=32)
