@@ -17,12 +17,32 @@ def test_score_cli_on_embedded_sample(tmp_path: Path, capsys: pytest.CaptureFixt
           "--setting", "mono,multi", "--metrics", "ndcg@10,recall@10", "--format", "md", "--out", str(tmp_path / "r.json")])
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].startswith("| model") and "| mono " in out and "| multi " in out and "de->pooled" in out
+    assert lines[0].startswith("### Summary") and lines[2].replace(" ", "").startswith("|model|setting|attack|")
+    assert "### Per cell" in out and "| mono " in out and "| multi " in out and "de->pooled" in out
     rep = load_report(tmp_path / "r.json", dataset="mldr-sample", revision="sample-v1")
     assert rep.data["settings"]["counts"] == {"mono": 2, "cross": 0, "multi": 1}
     assert rep.data["query_counts"]["clean"] == {"de": 6, "en": 6}
     assert len(rep.comparisons) == 2 * 2 * 2  # (mono, multi) x (de, en) x 2 metrics; no lang_bias (not parallel)
     assert {m["name"] for m in rep.data["models"]} == {"muse-v3"}
+
+    # the summary pools the per-query pairs of both language cells and tests them with scipy
+    from scipy import stats as sps
+
+    from robustir.benchmark.summary import summary_rows
+
+    spec = rep.comparisons[0]["attack"]
+    clean, attacked = [], []
+    for lang in ("de", "en"):
+        c = rep.scores("muse-v3", "mono", lang, lang, None, "ndcg@10")
+        a = rep.scores("muse-v3", "mono", lang, lang, spec, "ndcg@10")
+        clean += [c[q] for q in a]
+        attacked += [a[q] for q in a]
+    row = next(r for r in summary_rows(rep) if r["setting"] == "mono" and r["metric"] == "ndcg@10")
+    assert row["cells"] == 2 and row["n"] == 12
+    assert row["clean"] == pytest.approx(sum(clean) / 12) and row["attacked"] == pytest.approx(sum(attacked) / 12)
+    if clean != attacked:
+        assert row["p"] == pytest.approx(sps.ttest_rel(clean, attacked).pvalue)
+    assert len(summary_rows(rep)) == 4  # (mono, multi) x 2 metrics
 
 
 @pytest.mark.parametrize(

@@ -237,7 +237,10 @@ def test_render_formats(toy, tmp_path: Path) -> None:
     text = rep.render("text")
     assert SPEC in text and "p Holm" in text and "Holm-Bonferroni over 1 comparisons" in text
     md = rep.render("md")
-    assert md.splitlines()[0].startswith("| model") and md.splitlines()[1].startswith("|---")
+    md_lines = md.splitlines()
+    assert md_lines[0].startswith("### Summary") and md_lines[2].startswith("| model") and md_lines[3].startswith("|---")
+    assert "### Per cell" in md
+    assert rep.render("text", summary_only=True).count("\n") < text.count("\n")
     csv_text = rep.render("csv").splitlines()
     assert csv_text[0].startswith("table,model,model_b,setting") and len(csv_text) == 2
     latex = rep.render("latex")

@@ -33,8 +33,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--max-queries", type=int, default=None, help="Score only the first N queries per language (all candidates kept).")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Report JSON to write.")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True, help="Table format printed.")
+@click.option("--summary", "summary_only", is_flag=True, help="Print only the summary over languages (the report keeps every cell).")
 def score_cmd(models, dataset, data_dir, langs, split, attacked, settings, metrics, test, seed, resamples, depth, alpha,
-              max_queries, out, fmt) -> None:
+              max_queries, out, fmt, summary_only) -> None:
     """Score clean and attacked queries; print the table with significance marks; write the report.
 
     \b
@@ -49,7 +50,7 @@ def score_cmd(models, dataset, data_dir, langs, split, attacked, settings, metri
         settings=_split(settings), metrics=metrics, test=test, seed=seed, n_resamples=resamples, depth=depth,
         alpha=alpha, max_queries=max_queries, out=out, progress=lambda msg: click.echo(msg, err=True),
     )
-    click.echo(report.render(fmt), nl=False)
+    click.echo(report.render(fmt, summary_only=summary_only), nl=False)
     click.echo(f"report written to {out}", err=True)
 
 
@@ -60,7 +61,8 @@ def score_cmd(models, dataset, data_dir, langs, split, attacked, settings, metri
               help="Recompute the comparisons with another test from the stored per-query scores.")
 @click.option("--seed", type=int, default=None, help="Seed for a recomputation (default: the report's).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write the (merged or re-tested) report here.")
-def report_cmd(paths, fmt, test, seed, out) -> None:
+@click.option("--summary", "summary_only", is_flag=True, help="Print only the summary over languages.")
+def report_cmd(paths, fmt, test, seed, out, summary_only) -> None:
     """Re-render saved score reports (no retrieval); optionally re-test them.
 
     Several reports of the same data (e.g. one model each) are merged, and the models are
@@ -72,6 +74,6 @@ def report_cmd(paths, fmt, test, seed, out) -> None:
     report = reports[0] if len(reports) == 1 else merge_reports(reports, sources=[str(p) for p in paths])
     if test is not None or seed is not None:
         report = report.retest(test=test, seed=seed)
-    sys.stdout.write(report.render(fmt))
+    sys.stdout.write(report.render(fmt, summary_only=summary_only))
     if out is not None:
         report.save(out)

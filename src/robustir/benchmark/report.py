@@ -127,8 +127,21 @@ def _latex(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str) 
     return "\n".join(lines)
 
 
-def render(report: ScoreReport, fmt: str = "text") -> str:
-    """The report's tables in `fmt` (text, md, csv or latex)."""
+def _summary_table(report: ScoreReport, alpha: float, labels: dict[str, str], md: bool) -> str:
+    from robustir.benchmark.summary import SUMMARY_HEAD, summary_rows
+
+    rows = [[
+        r["model"], r["setting"], labels.get(r["attack"], r["attack"]), r["metric"], str(r["cells"]), str(r["n"]),
+        _num(r["clean"]), _num(r["attacked"]) + _mark(r, alpha), _num(r["abs_drop"]),
+        "-" if r["rel_drop"] is None else f"{100 * r['rel_drop']:.1f}",
+        f"{r['wins']}/{r['ties']}/{r['losses']}", _p(r["p"]), _p(r["p_holm"]),
+    ] for r in summary_rows(report)]
+    title = "Summary: queries of all language cells pooled per model, setting, attack and metric (Holm over these rows)"
+    return ("### " + title + "\n\n" if md else title + "\n") + format_table(SUMMARY_HEAD, rows, markdown=md)
+
+
+def render(report: ScoreReport, fmt: str = "text", *, summary_only: bool = False) -> str:
+    """The report's tables in `fmt` (text, md, csv or latex); text and md open with a pooled summary."""
     if fmt not in FORMATS:
         raise unknown_name("report format", fmt, FORMATS)
     alpha = report.alpha
@@ -165,8 +178,11 @@ def render(report: ScoreReport, fmt: str = "text") -> str:
     if not attack_rows:
         body = "(no attacked sets scored: clean means only)\n" + _clean_table(report, md)
     else:
-        body = format_table(_ATTACK_HEAD, attack_rows, markdown=md)
-    if model_rows:
+        summary = _summary_table(report, alpha, labels, md)
+        if summary_only:
+            return summary + "\n\n" + note + "\n"
+        body = summary + "\n\n" + ("### Per cell\n\n" if md else "Per cell\n") + format_table(_ATTACK_HEAD, attack_rows, markdown=md)
+    if model_rows and not summary_only:
         body += "\n\n" + format_table(_MODEL_HEAD, model_rows, markdown=md)
     return body + "\n\n" + note + "\n"
 

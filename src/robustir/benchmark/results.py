@@ -202,10 +202,10 @@ class ScoreReport:
         atomic_write_text(path, self.to_json())
         return path
 
-    def render(self, fmt: str = "text") -> str:
+    def render(self, fmt: str = "text", *, summary_only: bool = False) -> str:
         from robustir.benchmark.report import render
 
-        return render(self, fmt)
+        return render(self, fmt, summary_only=summary_only)
 
 
 def validate_report(data: Any, *, source: str = "report") -> ScoreReport:
