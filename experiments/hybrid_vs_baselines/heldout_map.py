@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     for s, path in runs.items():
         cfg = records[s]["config"]
         model = SentenceTransformer(str(path))
+        model.max_seq_length = base.max_seq_length  # checkpoints before 2026-11-25 15:00 kept the training truncation
         result[s] = {
             "steps": records[s]["steps"],
             "loss_before": records[s]["loss_before"],

@@ -190,7 +190,10 @@ def train(
     splits = split_data(
         data, by=config.split_by, validation=config.validation_fraction, test=config.test_fraction, seed=config.seed
     )
-    model, prov = load_base_model(config.base, max_seq_length=config.max_seq_length)
+    model, prov = load_base_model(config.base)
+    serve_length = model.max_seq_length  # training truncates; the saved model keeps the base's length
+    if config.max_seq_length is not None:
+        model.max_seq_length = config.max_seq_length
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
@@ -212,6 +215,7 @@ def train(
         )
         final = work / "model"
         model.prompts = {"query": config.query_prefix, "document": config.passage_prefix}
+        model.max_seq_length = serve_length
         model.save(str(final), create_model_card=False, safe_serialization=True)
         atomic_write_text(final / TRAINING_FILE, dump_json(record))
         atomic_write_text(final / "README.md", model_card(record))
