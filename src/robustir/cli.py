@@ -58,7 +58,7 @@ def cli() -> None:
     Typical session:
       robustir datasets                      # what can be loaded
       robustir attack --dataset mldr-sample --lang de,ja --attack 'typo.keyboard(rate=0.1)' --out attacked/
-      robustir score --model me5-small-q4 --dataset mldr-sample --lang de,ja --attacked attacked/
+      robustir score --model me5-small-q4 --dataset mldr-sample --lang de,ja --attacked attacked/ --out report.json
     """
 
 
