@@ -34,6 +34,21 @@ def _finite(v: float) -> float | None:
     return None if not math.isfinite(v) else float(v)
 
 
+def _test_fields(cmp: Any, test: str) -> dict[str, Any]:
+    """The fields every comparison row shares: counts, the test and its statistics."""
+    return {
+        "wins": cmp.wins,
+        "ties": cmp.ties,
+        "losses": cmp.losses,
+        "test": test,
+        "statistic": _finite(cmp.statistic),
+        "p": cmp.p,
+        "ci_low": _finite(cmp.ci_low),
+        "ci_high": _finite(cmp.ci_high),
+        "effect_size": _finite(cmp.effect_size),
+    }
+
+
 def _drops(clean: Mapping[str, float], attacked: Mapping[str, float], metric: str) -> tuple[list[str], list[float], list[float]]:
     """Common query ids and the paired (clean, attacked) values, oriented so larger = better."""
     qids = [q for q in clean if q in attacked]
@@ -93,15 +108,7 @@ def build_comparisons(
                     "attacked": att_mean,
                     "abs_drop": cmp.diff,
                     "rel_drop": _finite(cmp.diff / abs(clean_mean)) if clean_mean else None,
-                    "wins": cmp.wins,
-                    "ties": cmp.ties,
-                    "losses": cmp.losses,
-                    "test": test,
-                    "statistic": _finite(cmp.statistic),
-                    "p": cmp.p,
-                    "ci_low": _finite(cmp.ci_low),
-                    "ci_high": _finite(cmp.ci_high),
-                    "effect_size": _finite(cmp.effect_size),
+                    **_test_fields(cmp, test),
                 }
             )
             drops[(r["model"], r["setting"], r["query_lang"], r["corpus_lang"], r["attack"], metric)] = {
@@ -134,15 +141,7 @@ def build_comparisons(
                         "drop_a": cmp.mean_a,
                         "drop_b": cmp.mean_b,
                         "diff": cmp.diff,
-                        "wins": cmp.wins,
-                        "ties": cmp.ties,
-                        "losses": cmp.losses,
-                        "test": test,
-                        "statistic": _finite(cmp.statistic),
-                        "p": cmp.p,
-                        "ci_low": _finite(cmp.ci_low),
-                        "ci_high": _finite(cmp.ci_high),
-                        "effect_size": _finite(cmp.effect_size),
+                            **_test_fields(cmp, test),
                     }
                 )
     adjusted = holm([x["p"] for x in rows] + [x["p"] for x in mrows])

@@ -24,7 +24,7 @@ SUMMARY_HEAD = ("model", "setting", "attack", "metric", "cells", "n", "clean", "
 
 def summary_rows(report: ScoreReport) -> list[dict[str, Any]]:
     """Pooled comparisons, in the order the report lists models, attacks and settings."""
-    from robustir.benchmark.results import LOWER_IS_BETTER, run_key
+    from robustir.benchmark.results import LOWER_IS_BETTER, _drops, run_key
 
     opts = report.data["options"]
     index = {run_key(r): r for r in report.runs}
@@ -40,12 +40,10 @@ def summary_rows(report: ScoreReport) -> list[dict[str, Any]]:
         for metric, att in r["scores"].items():
             if metric not in clean["scores"]:
                 continue
-            sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
             c_list, a_list, cells = pooled.setdefault((r["model"], r["setting"], r["attack"], metric), ([], [], set()))
-            for q, v in att.items():
-                if q in clean["scores"][metric]:
-                    c_list.append(sign * clean["scores"][metric][q])
-                    a_list.append(sign * v)
+            _, c, a = _drops(clean["scores"][metric], att, metric)  # oriented so larger = better
+            c_list += c
+            a_list += a
             cells.add(cell)
     rows = []
     for (model, setting, attack, metric), (c, a, cells) in pooled.items():
