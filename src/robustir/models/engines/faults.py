@@ -2,13 +2,15 @@
 
 Armed through files so it works across processes: ``arm(folder, "exit")`` makes the next
 worker that sees the trigger text in its shard claim the file and die with ``os._exit``
-(the same as an out-of-memory kill: no cleanup, no exception), ``"raise"`` makes it raise
-instead. Only one worker can claim an arming file (unlink is atomic), so it fires once.
+(the same as an out-of-memory kill: no cleanup, no exception) after a short pause, as a real
+kill comes in the middle of encoding rather than the instant a shard arrives; ``"raise"`` makes
+it raise instead. Only one worker can claim an arming file (unlink is atomic), so it fires once.
 Used by the tests and by `benchmarks/scale_engine.py`; it changes nothing when unarmed.
 """
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from robustir.errors import RobustirError
 __all__ = ["FaultyFactory", "InjectedFault", "arm"]
 
 MODES = ("exit", "raise")
+EXIT_PAUSE_S = 0.5
 
 
 class InjectedFault(RuntimeError):
@@ -61,6 +64,9 @@ class FaultyFactory:
             if trigger in texts:
                 mode = _claim(folder)
                 if mode == "exit":
+                    # The pause lets the worker's reply for its previous shard leave the process;
+                    # Ray sends replies asynchronously, and dying at once can lose that one too.
+                    time.sleep(EXIT_PAUSE_S)
                     os._exit(17)
                 if mode == "raise":
                     raise InjectedFault(f"injected failure on a shard holding {trigger[:30]!r}")
