@@ -7,9 +7,12 @@ is that mean over every attacked cell; beside it, the relative drop sum(clean - 
 sum(clean) over the same cells (the per-cell relative drops weighted by clean score).
 
 Significance: in each column the best entry is compared with every other entry by a paired
-test (the scorer's `paired_test`, t-test) on their per-query scores over the (cell, query)
-units both have; the p-values of one table are Holm-corrected together, and a cell is
-marked when its adjusted p is below `alpha`.
+test (the scorer's `paired_test`, t-test) whose units are the *queries*: the (cell, query)
+scores both entries have are averaged per (dataset, query id) first. A query id names one
+parallel question in every language of XQuAD-R / MLQA-R, so all its languages, settings and
+attacks form one unit; treating each (cell, query) score as independent would count the
+same question dozens of times and overstate significance. The p-values of one table are
+Holm-corrected together, and a cell is marked when its adjusted p is below `alpha`.
 """
 from __future__ import annotations
 
@@ -105,6 +108,18 @@ def _entry(record: Record, metric: str) -> tuple[dict[CellKey, tuple[float, floa
     return cells, attacked, clean
 
 
+def _by_query(ref: dict[Unit, float], mine: dict[Unit, float]) -> tuple[list[float], list[float]]:
+    """Paired per-query means over the units both entries have, clustered by (dataset, query id)."""
+    sums: dict[tuple[str, str], list[float]] = {}
+    for u in sorted(set(ref) & set(mine)):  # sorted: the same float sums whatever the hash seed
+        acc = sums.setdefault((u[0][0], u[1]), [0.0, 0.0, 0])
+        acc[0] += ref[u]
+        acc[1] += mine[u]
+        acc[2] += 1
+    keys = sorted(sums)
+    return [sums[k][0] / sums[k][2] for k in keys], [sums[k][1] / sums[k][2] for k in keys]
+
+
 def _fmt_date(date: str) -> str:
     return date[:10]
 
@@ -136,8 +151,7 @@ def _column_table(
             if i == best:
                 continue
             units = {u: s for u, s in entries[i].attacked.items() if keep(u[0])}
-            common = sorted(set(units) & set(units_best))
-            raw[(i, j)] = paired_p([units_best[u] for u in common], [units[u] for u in common])
+            raw[(i, j)] = paired_p(*_by_query(units_best, units))
     adjusted = dict(zip(raw, holm(list(raw.values()))))
     rows = []
     for i, e in enumerate(entries):
@@ -158,9 +172,7 @@ def _overall(entries: Sequence[Entry], n_cells: int, metric: str, alpha: float) 
             ref = getattr(entries[best], what)
             for i, e in enumerate(entries):
                 if i != best:
-                    mine = getattr(e, what)
-                    common = sorted(set(mine) & set(ref))
-                    raw[(i, what)] = paired_p([ref[u] for u in common], [mine[u] for u in common])
+                    raw[(i, what)] = paired_p(*_by_query(ref, getattr(e, what)))
     adjusted = dict(zip(raw, holm(list(raw.values()))))
     rows = []
     for i, e in enumerate(entries):
@@ -194,7 +206,7 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05)
     universe = set().union(*(set(c) for _, c, _, _ in parts)) if parts else set()
     entries = [Entry(r, c, a, cl, set(c) >= universe) for r, c, a, cl in parts]
     entries.sort(key=lambda e: (not e.complete, -round(e.headline, 12), e.name, e.record.fingerprint))
-    sig = f"* = below the column's best entry, paired t-test on per-query scores, Holm-corrected per table, p < {alpha}"
+    sig = f"* = below the column's best entry, paired t-test over queries (each query's scores averaged over the column's cells), Holm-corrected per table, p < {alpha}"
     langs = sorted({k[2] for k in universe})
     attacks = [a for a in suite.attack_labels if any(k[4] == a for k in universe)]
     settings = [(t.dataset, s) for t in suite.tasks for s in t.settings if any(k[:2] == (t.dataset, s) for k in universe)]
