@@ -123,3 +123,30 @@ def test_leaderboard_fingerprint_local_weights_and_spec(tmp_path):
     a = fingerprint_checkpoint("x", spec, local=False)
     b = fingerprint_checkpoint("x", {**spec, "revision": "r2"}, local=False)
     assert a["method"] == "spec-sha256" and a["files"] == {} and a["sha256"] != b["sha256"]
+
+
+def test_leaderboard_attack_cache_is_keyed_by_generator_code(tmp_path, suite_v1, monkeypatch):
+    """The attacked-set cache outlives a process, not the code that made the sets."""
+    import robustir
+    from robustir.leaderboards import submit as sub
+
+    monkeypatch.setenv("ROBUSTIR_HOME", str(tmp_path / "home"))
+    task = suite_v1.tasks[0]
+    sub._generator_code_hash.cache_clear()
+    first = sub._attack_cache(suite_v1, task, None, None)
+    assert first == sub._attack_cache(suite_v1, task, None, None)  # stable while the code is
+    assert first.name.startswith(f"{suite_v1.version}-")
+    # a copy of the package whose attack code differs by one byte gets another cache folder
+    import shutil
+    from pathlib import Path
+
+    copy = tmp_path / "pkg" / "robustir"
+    shutil.copytree(Path(robustir.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(robustir, "__file__", str(copy / "__init__.py"))
+    sub._generator_code_hash.cache_clear()
+    assert sub._attack_cache(suite_v1, task, None, None) == first  # same bytes, same key
+    target = copy / "attacks" / "__init__.py"
+    target.write_bytes(target.read_bytes() + b"\n")
+    sub._generator_code_hash.cache_clear()
+    assert sub._attack_cache(suite_v1, task, None, None) != first
+    sub._generator_code_hash.cache_clear()

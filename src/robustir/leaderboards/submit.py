@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import hashlib
 import json
@@ -102,14 +103,36 @@ class _Indexed:
             return None
 
 
+_CODE_PARTS = ("attacks", "models", "benchmark/datasets")
+
+
+@functools.lru_cache(maxsize=1)
+def _generator_code_hash() -> str:
+    """sha256 over the source and package data that make attacked sets: the attack generators and
+    their resources, the models (adversarial attacks search against a victim) and the dataset
+    loaders with the embedded sample. A development checkout keeps its version number while this
+    code changes, so the version alone would let a stale cache outlive the code that made it."""
+    import robustir
+
+    root = Path(robustir.__file__).resolve().parent
+    h = hashlib.sha256()
+    for part in _CODE_PARTS:
+        for f in sorted((root / part).rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".pyo"):
+                h.update(f.relative_to(root).as_posix().encode() + b"\0")
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def _attack_cache(suite: Suite, task: SuiteTask, data_dir: Path | None, resources: Path | None) -> Path:
-    """Where the attacked sets of one task are kept: they depend only on the suite, the data and
-    the resources (never on the model), so every later submission reuses them."""
+    """Where the attacked sets of one task are kept: they depend only on the suite, the data,
+    the resources and the code that makes them (never on the submitted model), so every later
+    submission with the same code reuses them, and a code change starts afresh."""
     from robustir import __version__
     from robustir._io import cache_root
 
     key = json.dumps([suite.content_hash, task.dataset, str(data_dir.resolve()) if data_dir else None,
-                      str(resources.resolve()) if resources else None, __version__])
+                      str(resources.resolve()) if resources else None, __version__, _generator_code_hash()])
     return cache_root() / "leaderboard-attacks" / f"{suite.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
