@@ -30,7 +30,7 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
     return [
         ("4-startup", ["scale_startup.py", "--repeat", "3" if quick else "7"]),
         ("3-attacks", ["attacks_throughput.py", "--repeat", "1" if quick else "3"]),
-        ("1-reuse", ["scale_reuse.py", "--docs", "300", "--queries", "50"]),
+        ("1-reuse", ["scale_reuse.py", "--docs", "0", "--queries", "50"] if quick else ["scale_reuse.py", "--pooled", "--queries", "50"]),
         ("5-engine", ["scale_engine.py", "--docs", "600" if quick else "2000", "--shard-docs", "100"]),
         ("2-overhead", ["models_encode_overhead.py", "--models", "minilm-l6", "--repeat", "1" if quick else "3"]),
         ("6-memory", ["scale_memory.py"]),

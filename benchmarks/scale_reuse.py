@@ -2,10 +2,12 @@
 BEIR/MTEB way (the corpus re-encoded for every query set), as ratios to ONE clean evaluation.
 
     python benchmarks/scale_reuse.py [--data ../shared/data] [--docs 400] [--queries 200]
-        [--model minilm-l6] [--json out.json]
+        [--model minilm-l6] [--pooled] [--json out.json]
 
 Corpus: XQuAD-R English candidate sentences, the relevant ones of the chosen questions first,
-then others up to --docs (all 1,180 with --docs 0). Query sets: the clean questions and the
+then others up to --docs (all 1,180 with --docs 0). With --pooled the corpus is instead the
+pooled multilingual setting: every candidate sentence of every XQuAD-R language in --data
+(5 x 1,180 = 5,900 in ../shared/data), English questions (--docs is then ignored). Query sets: the clean questions and the
 five attacked versions (typo.keyboard, typo.char, drop.stopwords, order.shuffle, and
 typo.keyboard+drop.stopwords; seed 0), built as `benchmarks/models_cache.py` builds them.
 
@@ -50,6 +52,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=400)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--model", default="minilm-l6")
+    ap.add_argument("--pooled", action="store_true", help="corpus = all languages' candidates (multilingual setting)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     os.environ["ROBUSTIR_HOME"] = tempfile.mkdtemp(prefix="robustir-bench-reuse-")
@@ -65,10 +68,17 @@ def main() -> None:
     wanted = {d for q in sets[0][1].ids for d in ds.qrels[q]}
     order = [i for i, d in enumerate(ds.corpus.ids) if d in wanted]
     order += [i for i, d in enumerate(ds.corpus.ids) if d not in wanted]
-    if args.docs:
+    if args.docs and not args.pooled:
         order = sorted(order[: max(args.docs, len(wanted))])
     c = ds.corpus
     corpus = Corpus(tuple(c.ids[i] for i in order), tuple(c.full_texts()[i] for i in order), tuple(c.langs[i] for i in order))
+    if args.pooled:
+        parts = [corpus]
+        for lang in sorted(p.stem for p in (args.data / "xquad-r").glob("*.json")):
+            if lang != "en":
+                parts.append(load_dataset("xquad-r", lang=lang, data_dir=args.data / "xquad-r").corpus)
+        corpus = Corpus(tuple(i for p in parts for i in p.ids), tuple(t for p in parts for t in p.full_texts()),
+                        tuple(g for p in parts for g in p.langs))
     qrels = ds.qrels
 
     r = load_retriever(args.model, progress=False)
@@ -101,7 +111,8 @@ def main() -> None:
             runs.append(r.search(qs, k=100))
         return runs
 
-    out: dict[str, object] = {"model": args.model, "documents": len(corpus), "queries": len(sets[0][1]),
+    out: dict[str, object] = {"model": args.model, "documents": len(corpus), "pooled": args.pooled,
+                              "corpus_langs": sorted(set(corpus.langs)), "queries": len(sets[0][1]),
                               "query_sets": len(sets), "load_average_start": round(os.getloadavg()[0], 1)}
     for name, fn in (("clean_1", clean_once), ("peer_6", peer), ("robustir_6", robustir)):
         w, cpu, val = timed(fn)

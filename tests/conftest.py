@@ -42,6 +42,17 @@ def pytest_configure(config: pytest.Config) -> None:
     and no test can reach a hub (HF_HUB_OFFLINE)."""
     import tempfile
 
-    os.environ["ROBUSTIR_HOME"] = tempfile.mkdtemp(prefix="robustir-test-home-")
+    home = tempfile.mkdtemp(prefix="robustir-test-home-")
+    config._robustir_home = home  # type: ignore[attr-defined]  # removed in pytest_unconfigure
+    os.environ["ROBUSTIR_HOME"] = home
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's private cache (encodings, attacked sets) when the run ends."""
+    import shutil
+
+    home = getattr(config, "_robustir_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
