@@ -245,6 +245,12 @@ def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work
     total = config.max_steps or int(round(steps_per_epoch * config.epochs))
     eval_steps = config.eval_steps or max(1, min(steps_per_epoch, total) // 4)
     prompts = {"anchor": config.query_prefix, "positive": config.passage_prefix}
+    import transformers
+
+    # transformers 5 deprecates warmup_ratio and reads a float warmup_steps < 1 as the ratio;
+    # transformers 4 only knows warmup_ratio (and would take a float warmup_steps as steps)
+    warmup = ({"warmup_steps": float(config.warmup_ratio)} if int(transformers.__version__.split(".")[0]) >= 5
+              else {"warmup_ratio": config.warmup_ratio})
     args = SentenceTransformerTrainingArguments(
         output_dir=str(work / "checkpoints"),
         num_train_epochs=config.epochs,
@@ -253,7 +259,7 @@ def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work
         per_device_eval_batch_size=config.batch_size,
         learning_rate=config.lr,
         weight_decay=config.weight_decay,
-        warmup_ratio=config.warmup_ratio,
+        **warmup,
         optim="adamw_torch",
         seed=config.seed,
         data_seed=config.seed,
