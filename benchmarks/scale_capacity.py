@@ -99,7 +99,7 @@ def main() -> None:
     args = ap.parse_args()
     cpu = measure_cpu(args.data, args.docs)
     devices = {
-        "this CPU, measured wall (shared, loaded)": cpu["effective_flops"],
+        "this CPU, measured wall": cpu["effective_flops"],
         "this CPU, 2 cores x measured per-CPU-second rate": 2 * cpu["effective_flops_per_cpu_s"],
         **ASSUMED_GPU_EFFECTIVE,
     }

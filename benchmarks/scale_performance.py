@@ -1,6 +1,6 @@
 """All five docs/performance.md measurements, one after the other, in one run on one machine.
 
-    python benchmarks/scale_performance.py --out /tmp/perf [--quick]
+    python benchmarks/scale_performance.py --out /tmp/perf [--quick] [--only 2,3,4,5]
 
   1  scale_reuse.py              1 clean + 5 attacked sets: cached corpus vs re-encoded per set
   2  models_encode_overhead.py   robustir encode_passages vs sentence-transformers encode
@@ -42,10 +42,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats (a loaded machine)")
+    ap.add_argument("--only", default="", help="comma-separated step numbers to run, e.g. 2,3,4,5 (default: all)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     summary = []
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
     for name, cmd in steps(args.quick):
+        if only and name.split("-")[0] not in only:
+            continue
         path = args.out / f"{name}.json"
         full = [sys.executable, str(HERE / cmd[0]), *cmd[1:], "--json", str(path)]
         la0, t = os.getloadavg()[0], time.perf_counter()
