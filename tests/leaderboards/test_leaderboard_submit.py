@@ -150,3 +150,35 @@ def test_leaderboard_attack_cache_is_keyed_by_generator_code(tmp_path, suite_v1,
     sub._generator_code_hash.cache_clear()
     assert sub._attack_cache(suite_v1, task, None, None) != first
     sub._generator_code_hash.cache_clear()
+
+
+def _trained_checkpoint(tmp_path, source):
+    folder = tmp_path / "trained"
+    folder.mkdir(parents=True)
+    (folder / "robustir_training.json").write_text(json.dumps({"format": "robustir.training/1", "data": {"source": source}}),
+                                                   encoding="utf-8")
+    return folder
+
+
+def test_leaderboard_submit_refuses_checkpoint_trained_on_the_suite_data(tmp_path, suite_v1, capsys):
+    from robustir.leaderboards.submit import training_overlap
+
+    ckpt = _trained_checkpoint(tmp_path, "xquad-r:../shared/data/xquad-r")
+    assert training_overlap(str(ckpt), suite_v1) == {
+        "dataset": "xquad-r", "training_source": "xquad-r:../shared/data/xquad-r", "training_record": "robustir_training.json"}
+    with pytest.raises(RobustirError, match="fine-tuned on xquad-r.*--allow-training-overlap"):
+        submit(str(ckpt), name="hybrid", data_dirs=XQ, root=tmp_path / "lb")
+    assert not (tmp_path / "lb").exists()
+    with pytest.raises(SystemExit) as exc:
+        main(["submit", str(ckpt), "--name", "hybrid", "--data-dir", "xquad-r=/nonexistent", "--root", str(tmp_path / "lb")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "fine-tuned on xquad-r" in err and "\n" not in err
+    # with the flag the overlap no longer stops it (this folder then fails as a checkpoint: no model files)
+    with pytest.raises(RobustirError) as info:
+        submit(str(ckpt), name="hybrid", data_dirs=XQ, root=tmp_path / "lb", allow_training_overlap=True)
+    assert "fine-tuned on" not in str(info.value)
+    # training data the suite does not evaluate (a JSONL file, another dataset): no overlap
+    assert training_overlap(str(_trained_checkpoint(tmp_path / "b", "/data/pairs.jsonl")), suite_v1) is None
+    assert training_overlap(str(_trained_checkpoint(tmp_path / "c", "mlqa-r:/data/mlqa")), suite_v1) is None
+    assert training_overlap(str(tmp_path / "lb"), suite_v1) is None  # no training record at all

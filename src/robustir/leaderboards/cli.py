@@ -18,7 +18,11 @@ import click
               help="Folder of the published leaderboards.")
 @click.option("--replace", is_flag=True, help="Replace an earlier record of the same checkpoint or name.")
 @click.option("--allow-unsafe-weights", is_flag=True, help="Load pickle weights (only for checkpoints you trust).")
-def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, allow_unsafe_weights) -> None:
+@click.option("--allow-training-overlap", is_flag=True,
+              help="Submit a robustir-trained checkpoint whose training data is a suite dataset "
+                   "(the board name gets '[trained on DATASET]').")
+def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, allow_unsafe_weights,
+               allow_training_overlap) -> None:
     """Run the leaderboard suite on CHECKPOINT (a registered model name or a local folder) and record it.
 
     \b
@@ -30,7 +34,7 @@ def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, all
 
     record, path = submit(
         checkpoint, name=name, suite=suite, data_dirs=parse_data_dirs(data_dirs), resources=resources, root=root,
-        replace=replace, allow_pickle=allow_unsafe_weights, say=lambda m: click.echo(m, err=True),
+        replace=replace, allow_pickle=allow_unsafe_weights, allow_training_overlap=allow_training_overlap, say=lambda m: click.echo(m, err=True),
     )
     from robustir.leaderboards.board import build_board
     from robustir.leaderboards.suite import load_suite

@@ -54,6 +54,29 @@ def _looks_local(checkpoint: str) -> bool:
     return checkpoint not in model_specs and (checkpoint.startswith((".", "/", "~")) or Path(checkpoint).expanduser().exists())
 
 
+def training_overlap(checkpoint: str, suite: Suite) -> dict[str, str] | None:
+    """The suite dataset a robustir-trained checkpoint was fine-tuned on, if any.
+
+    `robustir train` writes ``robustir_training.json`` with ``data.source`` = "<dataset>:<path>"
+    for a registered dataset (a JSONL file's path otherwise). A checkpoint trained on the questions
+    of a dataset the suite evaluates would be scored on its own training data (only the held-out
+    articles are unseen, and the suite takes the first questions of the whole test set)."""
+    from robustir.training.trainer import TRAINING_FILE
+
+    card = Path(checkpoint).expanduser() / TRAINING_FILE
+    if not card.is_file():
+        return None
+    try:
+        info = json.loads(card.read_text(encoding="utf-8"))
+        source = str(info.get("data", {}).get("source", ""))
+    except (OSError, ValueError, AttributeError) as exc:
+        raise RobustirError(f"{card}: unreadable training record ({exc})") from exc
+    dataset = source.split(":", 1)[0].split("#", 1)[0]
+    if dataset in {t.dataset for t in suite.tasks}:
+        return {"dataset": dataset, "training_source": source, "training_record": TRAINING_FILE}
+    return None
+
+
 def report_to_results(report: Any, task: SuiteTask, label_of: Mapping[str, str], metrics: tuple[str, ...]) -> list[dict[str, Any]]:
     """The scorer's per-query runs of one task -> record result groups (qids in clean order)."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -239,6 +262,7 @@ def submit(
     root: str | Path = "leaderboards",
     replace: bool = False,
     allow_pickle: bool = False,
+    allow_training_overlap: bool = False,
     say: Callable[[str], None] = lambda _msg: None,
 ) -> tuple[Record, Path]:
     """Run suite `suite` on `checkpoint` and write its record under ``<root>/<version>/submissions``."""
@@ -265,6 +289,14 @@ def submit(
     if res_dir is not None and not res_dir.is_dir():
         raise RobustirError(f"--resources {res_dir} is not a folder")
     local = _looks_local(checkpoint)
+    overlap = training_overlap(checkpoint, the_suite) if local else None
+    if overlap and not allow_training_overlap:
+        raise RobustirError(
+            f"{checkpoint} was fine-tuned on {overlap['dataset']} ({overlap['training_record']}: data source "
+            f"{overlap['training_source']!r}), which suite {the_suite.version} evaluates on: its scores would include "
+            f"its own training questions; pass --allow-training-overlap to submit anyway (the board name says so)")
+    if overlap:
+        name = check_name(f"{name} [trained on {overlap['dataset']}]")
     spec = get_spec(checkpoint, allow_pickle=allow_pickle)  # refuses pickle weights / shipped code
     spec_dict = spec.to_dict()
     fp = fingerprint_checkpoint(checkpoint, spec_dict, local=local)
@@ -288,7 +320,7 @@ def submit(
         "model": {**spec_dict, "checkpoint": spec_dict.get("checkpoint") if not local else Path(checkpoint).name},
         "provenance": {"checkpoint_argument": checkpoint if not local else Path(checkpoint).name,
                        "attacks": [{"label": a.label, "spec": a.spec, "seed": a.seed} for a in the_suite.attacks],
-                       "reports": reports},
+                       "reports": reports, **({"training_overlap": overlap} if overlap else {})},
         "results": results,
         "skipped": sorted(skipped, key=lambda s: (s["dataset"], s["attack"], s["lang"])),
     }
