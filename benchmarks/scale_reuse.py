@@ -7,7 +7,7 @@ BEIR/MTEB way (the corpus re-encoded for every query set), as ratios to ONE clea
 Corpus: XQuAD-R English candidate sentences, the relevant ones of the chosen questions first,
 then others up to --docs (all 1,180 with --docs 0). With --pooled the corpus is instead the
 pooled multilingual setting: every candidate sentence of every XQuAD-R language in --data
-(5 x 1,180 = 5,900 in ../shared/data), English questions (--docs is then ignored). Query sets: the clean questions and the
+(6,118 sentences for the 5 languages in ../shared/data), English questions (--docs is then ignored). Query sets: the clean questions and the
 five attacked versions (typo.keyboard, typo.char, drop.stopwords, order.shuffle, and
 typo.keyboard+drop.stopwords; seed 0), built as `benchmarks/models_cache.py` builds them.
 

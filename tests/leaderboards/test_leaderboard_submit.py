@@ -182,3 +182,10 @@ def test_leaderboard_submit_refuses_checkpoint_trained_on_the_suite_data(tmp_pat
     assert training_overlap(str(_trained_checkpoint(tmp_path / "b", "/data/pairs.jsonl")), suite_v1) is None
     assert training_overlap(str(_trained_checkpoint(tmp_path / "c", "mlqa-r:/data/mlqa")), suite_v1) is None
     assert training_overlap(str(tmp_path / "lb"), suite_v1) is None  # no training record at all
+    bad = _trained_checkpoint(tmp_path / "d", "x")
+    (bad / "robustir_training.json").write_text('{"data": ', encoding="utf-8")
+    with pytest.raises(RobustirError, match="robustir_training.json:1: malformed JSON"):
+        training_overlap(str(bad), suite_v1)
+    (bad / "robustir_training.json").write_text("[1]", encoding="utf-8")
+    with pytest.raises(RobustirError, match="not a robustir training record"):
+        training_overlap(str(bad), suite_v1)

@@ -34,7 +34,8 @@ def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, all
 
     record, path = submit(
         checkpoint, name=name, suite=suite, data_dirs=parse_data_dirs(data_dirs), resources=resources, root=root,
-        replace=replace, allow_pickle=allow_unsafe_weights, allow_training_overlap=allow_training_overlap, say=lambda m: click.echo(m, err=True),
+        replace=replace, allow_pickle=allow_unsafe_weights, allow_training_overlap=allow_training_overlap,
+        say=lambda m: click.echo(m, err=True),
     )
     from robustir.leaderboards.board import build_board
     from robustir.leaderboards.suite import load_suite

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from robustir._io import atomic_write_text, dump_json, read_json
+from robustir._io import atomic_write_text, dump_json, read_json, sha256_file
 from robustir.errors import RobustirError
 from robustir.leaderboards.fingerprint import fingerprint_checkpoint
 from robustir.leaderboards.schema import CLEAN, Record, seal, validate_record
@@ -66,11 +66,11 @@ def training_overlap(checkpoint: str, suite: Suite) -> dict[str, str] | None:
     card = Path(checkpoint).expanduser() / TRAINING_FILE
     if not card.is_file():
         return None
-    try:
-        info = json.loads(card.read_text(encoding="utf-8"))
-        source = str(info.get("data", {}).get("source", ""))
-    except (OSError, ValueError, AttributeError) as exc:
-        raise RobustirError(f"{card}: unreadable training record ({exc})") from exc
+    info = read_json(card)  # malformed JSON or bad encoding: a DataError naming the file
+    data = info.get("data") if isinstance(info, dict) else None
+    if not isinstance(data, dict):
+        raise RobustirError(f"{card}: not a robustir training record (no 'data' object)")
+    source = str(data.get("source", ""))
     dataset = source.split(":", 1)[0].split("#", 1)[0]
     if dataset in {t.dataset for t in suite.tasks}:
         return {"dataset": dataset, "training_source": source, "training_record": TRAINING_FILE}
@@ -143,7 +143,7 @@ def _generator_code_hash() -> str:
         for f in sorted((root / part).rglob("*")):
             if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".pyo"):
                 h.update(f.relative_to(root).as_posix().encode() + b"\0")
-                h.update(hashlib.sha256(f.read_bytes()).digest())
+                h.update(sha256_file(f).encode())
     return h.hexdigest()
 
 
