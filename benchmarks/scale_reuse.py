@@ -77,8 +77,7 @@ def main() -> None:
         for lang in sorted(p.stem for p in (args.data / "xquad-r").glob("*.json")):
             if lang != "en":
                 parts.append(load_dataset("xquad-r", lang=lang, data_dir=args.data / "xquad-r").corpus)
-        corpus = Corpus(tuple(i for p in parts for i in p.ids), tuple(t for p in parts for t in p.full_texts()),
-                        tuple(g for p in parts for g in p.langs))
+        corpus = Corpus.concat(parts)
     qrels = ds.qrels
 
     r = load_retriever(args.model, progress=False)
