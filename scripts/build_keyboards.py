@@ -2,7 +2,7 @@
 
     python scripts/build_keyboards.py [--symbols /usr/share/X11/xkb/symbols]
         [--keysymdef /usr/include/X11/keysymdef.h]
-        [--out src/robustir/attacks/resources/keyboards/keyboards.json]
+        [--out src/robustir/text/data/keyboards/keyboards.json]
 
 Reads each language's standard layout (following `include` statements, NoSymbol keeps the
 included symbol), takes levels 1 and 2 (base and Shift) of the alphanumeric block, places the
@@ -175,7 +175,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--symbols", type=Path, default=Path("/usr/share/X11/xkb/symbols"))
     ap.add_argument("--keysymdef", type=Path, default=Path("/usr/include/X11/keysymdef.h"))
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/robustir/attacks/resources/keyboards/keyboards.json")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "src/robustir/text/data/keyboards/keyboards.json")
     args = ap.parse_args()
     data = build(args.symbols, args.keysymdef)
     args.out.parent.mkdir(parents=True, exist_ok=True)

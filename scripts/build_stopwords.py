@@ -2,7 +2,7 @@
 
     python scripts/build_stopwords.py --iso STOPWORDS_ISO_JSON --spacy-lang SPACY_LANG_DIR
         --lucene-jar ANSERINI_OR_LUCENE_ANALYSIS_JAR --pythainlp PYTHAINLP_STOPWORDS_TH
-        --jieba-dict JIEBA_DICT_TXT [--out src/robustir/attacks/resources/stopwords]
+        --jieba-dict JIEBA_DICT_TXT [--out src/robustir/text/data/stopwords]
 
 Stopwords ISO alone is far too broad (its Russian list has "война", "мир", "год", "жизнь"), so
 each language is built from curated lists, checked against a second source, minus a short,
@@ -183,7 +183,7 @@ def main() -> None:
     ap.add_argument("--lucene-jar", type=Path, required=True, help="a jar holding Lucene analysis-common + kuromoji")
     ap.add_argument("--pythainlp", type=Path, required=True, help="pythainlp/corpus/stopwords_th.txt")
     ap.add_argument("--jieba-dict", type=Path, required=True, help="jieba/dict.txt")
-    ap.add_argument("--out", type=Path, default=Path("src/robustir/attacks/resources/stopwords"))
+    ap.add_argument("--out", type=Path, default=Path("src/robustir/text/data/stopwords"))
     args = ap.parse_args()
     iso_all = json.loads(args.iso.read_text(encoding="utf-8"))
     thai = {_key(norm(w), "th") for w in args.pythainlp.read_text(encoding="utf-8").splitlines()} - {""}

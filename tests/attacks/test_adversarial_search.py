@@ -12,7 +12,7 @@ from adversarial_fakes import HashDense, HashSparse
 from click.testing import CliRunner
 
 from robustir.attacks import build
-from robustir.attacks.adversarial import RankGoal, summarize
+from robustir.attacks.families.adversarial import RankGoal, summarize
 from robustir.attacks.fidelity import chrf
 from robustir.errors import RobustirError, UnknownNameError
 from robustir.types import AttackSpec
@@ -23,7 +23,7 @@ EDITS = "typo.keyboard+typo.char"
 
 @pytest.fixture(scope="module")
 def datasets_(xquad_dir):
-    from robustir.benchmark.datasets import load_dataset
+    from robustir.datasets import load_dataset
 
     return {lang: load_dataset("xquad-r", lang=lang, data_dir=xquad_dir) for lang in ("en", "de", "zh")}
 

@@ -26,7 +26,7 @@ def scripts(text: str) -> Counter:
 def _resources(resources_dir):
     attacks.use_resources(resources_dir)
     yield
-    from robustir.attacks import resources
+    from robustir.attacks import lexicons as resources
 
     resources.set_resource_dir(None)
 

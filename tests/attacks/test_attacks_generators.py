@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from robustir.attacks import build
-from robustir.attacks.segment import graphemes
-from robustir.attacks.typo_char import alphabet_for
-from robustir.attacks.typo_ime import hangul_compose, hangul_decompose, ja_candidates, ko_candidates, zh_candidates
-from robustir.attacks.typo_keyboard import slip_candidates
+from robustir.text.segment import graphemes
+from robustir.attacks.families.typo_char import alphabet_for
+from robustir.attacks.families.typo_ime import hangul_compose, hangul_decompose, ja_candidates, ko_candidates, zh_candidates
+from robustir.attacks.families.typo_keyboard import slip_candidates
 from robustir.errors import RobustirError
 
 

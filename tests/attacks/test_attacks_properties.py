@@ -52,7 +52,7 @@ def lexical_resources(resources_dir):
 
     attacks.use_resources(resources_dir)
     yield
-    from robustir.attacks import resources
+    from robustir.attacks import lexicons as resources
 
     resources.set_resource_dir(None)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from robustir.attacks import build
-from robustir.attacks._wordswap import same_script
-from robustir.attacks.resources import set_resource_dir
-from robustir.benchmark.datasets import load_dataset
+from robustir.attacks.families._wordswap import same_script
+from robustir.attacks.lexicons import set_resource_dir
+from robustir.datasets import load_dataset
 
 from lexical_queries import QUERIES
 

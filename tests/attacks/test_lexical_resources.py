@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from robustir.attacks import build, resources
-from robustir.attacks.resources import (
+from robustir.attacks.lexicons import (
     locate,
     muse,
     read_muse,

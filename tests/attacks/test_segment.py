@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from robustir.attacks.segment import Token, graphemes, is_stopword, stopwords, tokenize, words
+from robustir.text.segment import Token, graphemes, is_stopword, stopwords, tokenize, words
 from robustir.errors import RobustirError, UnknownNameError
 from robustir.languages import LANGUAGES
 

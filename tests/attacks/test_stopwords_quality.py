@@ -11,7 +11,7 @@ from importlib.resources import files
 import pytest
 
 from robustir.attacks import build
-from robustir.attacks.segment import STOPWORD_LANGS, is_stopword, stopwords
+from robustir.text.segment import STOPWORD_LANGS, is_stopword, stopwords
 
 # Common content words (nouns, verbs, adjectives) that must never count as stopwords.
 CONTENT = {

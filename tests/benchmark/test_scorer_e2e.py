@@ -28,7 +28,7 @@ def e2e(xquad_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.slow
 def test_counts_settings_and_single_encoding(e2e, xquad_dir: Path) -> None:
-    from robustir.benchmark.datasets import datasets
+    from robustir.datasets import datasets
 
     _, coll, retriever, report = e2e
     data = report.data

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from robustir.benchmark.datasets import datasets, load_dataset
+from robustir.datasets import datasets, load_dataset
 from robustir.benchmark.results import load_report
 from robustir.benchmark.scoring import score
 from robustir.benchmark.settings import Cell, plan_cells, qrels_for, ranks_of

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from robustir.benchmark.datasets import datasets, load_dataset
+from robustir.datasets import datasets, load_dataset
 from robustir.errors import DataError, ResourceMissingError, RobustirError, UnknownNameError
 
 DOCS = {

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from robustir.benchmark.datasets import load_dataset
+from robustir.datasets import load_dataset
 from robustir.languages import MLDR_LANGS
 
 SCRIPT_PREFIX = {"ar": "ARABIC", "hi": "DEVANAGARI", "ru": "CYRILLIC", "th": "THAI", "ko": "HANGUL", "zh": "CJK", "ja": ("HIRAGANA", "CJK", "KATAKANA")}

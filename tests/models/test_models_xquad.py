@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from robustir.benchmark.datasets import Dataset, load_dataset
+from robustir.datasets import Dataset, load_dataset
 from robustir.models import load_retriever
 from robustir.types import QuerySet, Run
 

@@ -39,7 +39,7 @@ def ray_local():
 
 @pytest.fixture(scope="module")
 def pooled() -> tuple[Corpus, QuerySet, Qrels]:
-    from robustir.benchmark.datasets import load_dataset
+    from robustir.datasets import load_dataset
     parts = [load_dataset("mldr-sample", lang=lang) for lang in LANGS]
     corpus = Corpus.concat(p.corpus for p in parts)
     queries = QuerySet(
@@ -173,7 +173,7 @@ def test_encode_command_resumes_across_engines_and_input_paths(engine, tmp_path,
 
     from click.testing import CliRunner
 
-    from robustir.benchmark.datasets import load_dataset
+    from robustir.datasets import load_dataset
     from robustir.cli import cli
 
     monkeypatch.setenv("ROBUSTIR_HOME", str(tmp_path / "home"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from robustir.benchmark.datasets.mldr import read_corpus
+from robustir.datasets.loaders.mldr import read_corpus
 from robustir.errors import DataError
 from robustir.models.engines import EngineError, Shard, get_engine
 from robustir.models.engines.corpus import DriverEncoder, index_with_engine
@@ -165,7 +165,7 @@ def test_engines_import_light():
 
     code = (
         "import sys, robustir.models.engines, robustir.models.engines.ray_engine, "
-        "robustir.models.engines.stream, robustir.models.engines.cli; "
+        "robustir.models.engines.stream, robustir.cli.encode; "
         "print(sorted(m for m in ('ray', 'torch', 'transformers') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

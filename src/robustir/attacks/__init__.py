@@ -13,12 +13,11 @@ one back (see `robustir.attacks.runner`).
 """
 from __future__ import annotations
 
-import importlib
-import os
 from pathlib import Path
 
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, attacks, edit_budget, query_rng, register
 from robustir.attacks.pipeline import Pipeline, build
+from robustir.registry import import_submodules
 
 __all__ = [
     "STRENGTH_PARAMS",
@@ -38,17 +37,9 @@ __all__ = [
     "use_resources",
 ]
 
-# Attack families; each module registers its classes on import. The lexical ones need
-# resources or models only when an attack is used, never at import.
-_MODULES = ("typo_keyboard", "typo_char", "noise", "order", "synonym", "code_switch", "translate", "adversarial")  # adversarial: issue 8
-_OWN = frozenset({"typo_keyboard", "typo_char", "noise", "order"})
-
-for _name in _MODULES:
-    try:
-        importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a family not present in this build
-        if _name in _OWN or _exc.name != f"{__name__}.{_name}":
-            raise
+# Attack families: every module in attacks/families/ registers its classes on import (a new
+# family is one new file there). They need resources or models only when used, never at import.
+FAMILIES = import_submodules("robustir.attacks.families")
 
 
 def names() -> list[str]:
@@ -63,15 +54,9 @@ def use_resources(path: str | Path) -> None:
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise ResourceMissingError(f"resources folder {folder} does not exist or is not a folder")
-    try:
-        from robustir.attacks import resources
-    except ModuleNotFoundError:
-        resources = None
-    setter = getattr(resources, "set_resource_dir", None)
-    if callable(setter):
-        setter(folder)
-    else:
-        os.environ["ROBUSTIR_RESOURCES"] = str(folder)
+    from robustir.attacks import lexicons
+
+    lexicons.set_resource_dir(folder)
 
 
 def __getattr__(name: str):  # runner symbols load lazily (they pull in sacrebleu)

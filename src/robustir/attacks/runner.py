@@ -181,7 +181,7 @@ def run_attacks(
         >>> run_attacks("mldr-sample", ["typo.keyboard"], ["de"], 0, "attacked/")  # doctest: +SKIP
     """
     from robustir import __version__
-    from robustir.benchmark.datasets import datasets, load_dataset
+    from robustir.datasets import datasets, load_dataset
 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise RobustirError(f"seed must be a non-negative integer, got {seed!r}")

@@ -51,7 +51,7 @@ def read_attacked_dir(path: str | Path) -> tuple[dict[str, Any], list[AttackedIn
     out: list[AttackedInput] = []
     for s in coll.sets:
         entry = s.entry
-        stats = {k: entry.get(k) for k in ("queries", "changed", "unchanged", "dropped", "mean_chrf", "mean_edits", "adversarial")}  # adversarial: issue 8
+        stats = {k: entry.get(k) for k in ("queries", "changed", "unchanged", "dropped", "mean_chrf", "mean_edits", "adversarial")}
         out.append(
             AttackedInput(
                 spec=s.spec,

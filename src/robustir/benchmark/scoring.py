@@ -42,7 +42,7 @@ def _unsupported(minfo: dict[str, Any], langs: Sequence[str]) -> list[str]:
 
 
 def _load_data(dataset: str, langs: list[str], split: str | None, data_dir: str | Path | None):
-    from robustir.benchmark.datasets import datasets, load_dataset
+    from robustir.datasets import datasets, load_dataset
 
     loader = datasets.get(dataset)
     if loader.info.parallel:
@@ -84,8 +84,8 @@ def score(
     there atomically.
     """
     from robustir import __version__
-    from robustir.benchmark.datasets import parse_langs
-    from robustir.benchmark.datasets import datasets as _registry
+    from robustir.datasets import parse_langs
+    from robustir.datasets import datasets as _registry
 
     if test not in TESTS:
         raise unknown_name("statistical test", test, TESTS)
@@ -197,8 +197,8 @@ def score(
             )
             if s is None:
                 clean_runs[cell] = res.run
-            elif s.victim and base in clean_runs:  # issue 8: adversarial success on this model (transfer)
-                from robustir.attacks.adversarial.report import transfer_summary
+            elif s.victim and base in clean_runs:  # adversarial success on this model (transfer)
+                from robustir.attacks.families.adversarial.report import transfer_summary
 
                 target = (s.stats.get("adversarial") or {}).get("target_rank") or 10
                 runs[-1]["adversarial"] = transfer_summary(judged, clean_runs[base], res.run, target_rank=target, depth=depth)

@@ -61,7 +61,7 @@ def training_overlap(checkpoint: str, suite: Suite) -> dict[str, str] | None:
     for a registered dataset (a JSONL file's path otherwise). A checkpoint trained on the questions
     of a dataset the suite evaluates would be scored on its own training data (only the held-out
     articles are unseen, and the suite takes the first questions of the whole test set)."""
-    from robustir.training.trainer import TRAINING_FILE
+    from robustir.models.checkpoint import TRAINING_FILE
 
     card = Path(checkpoint).expanduser() / TRAINING_FILE
     if not card.is_file():
@@ -126,7 +126,7 @@ class _Indexed:
             return None
 
 
-_CODE_PARTS = ("attacks", "models", "benchmark/datasets")
+_CODE_PARTS = ("attacks", "models", "datasets", "text")
 
 
 @functools.lru_cache(maxsize=1)
@@ -191,7 +191,7 @@ def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resour
             try:
                 run_attacks(task.dataset, [att.spec], group, att.seed, work / name, split=task.split,
                             data_dir=data_dir, resources=resources, limit=limit, progress=False,
-                            model=att.victim)  # issue 8: adversarial attacks search against a fixed victim
+                            model=att.victim)  # adversarial attacks search against a fixed victim
                 mine.append(name)
             except RobustirError as exc:
                 if len(group) > 1:  # find the language(s) at fault, keep the others

@@ -30,7 +30,7 @@ __all__ = ["KNOWN_SUITES", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "a
 # version -> sha256 of its canonical content. A new or changed suite needs a new entry here.
 KNOWN_SUITES: dict[str, str] = {
     "v1": "f6ac212bb62b4f9401539bc02d76925abea7534945153869b34a4f684a52e6b8",
-    "v1-adversarial": "76def762b44976d6c2130165ea8ce078dbde991f580afe4715f7d0886a56893b",  # issue 8
+    "v1-adversarial": "76def762b44976d6c2130165ea8ce078dbde991f580afe4715f7d0886a56893b",
 }
 
 SETTINGS = ("mono", "cross", "multi")
@@ -61,7 +61,7 @@ class SuiteAttack:
     label: str  # short unique name: the attack's key in records and its column on the board
     spec: str  # canonical spec, every parameter written out
     seed: int
-    victim: str | None = None  # issue 8: the model adversarial.* attacks are searched against
+    victim: str | None = None  # the model adversarial.* attacks are searched against
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
         label = _get(a, "label", str, where)
         if label == "clean":
             raise SuiteError(f"{where}: 'clean' is reserved for the unattacked run")
-        victim = _get(a, "victim", str, where) if "victim" in a else None  # issue 8: adversarial track
+        victim = _get(a, "victim", str, where) if "victim" in a else None  # adversarial track
         attacks.append(SuiteAttack(label, spec, _get(a, "seed", int, where), victim))
     if len({a.spec for a in attacks}) != len(attacks) or len({a.label for a in attacks}) != len(attacks):
         raise SuiteError(f"{source}: an attack spec or label appears twice")

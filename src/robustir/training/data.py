@@ -142,7 +142,7 @@ def load_xquad_r(data_dir: str | Path, langs: Sequence[str]) -> ParallelData:
 
     The article is taken as the split unit; parallel files share question ids and articles.
     """
-    from robustir.benchmark.datasets import datasets
+    from robustir.datasets import datasets
 
     if not langs:
         raise RobustirError("no language given for XQuAD-R training data")

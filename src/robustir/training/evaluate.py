@@ -23,7 +23,7 @@ class HeldOut:
     """Held-out questions and candidate sentences per language, parallel across languages."""
 
     def __init__(self, data_dir: str | Path, langs: Sequence[str], group_ids: Iterable[str]) -> None:
-        from robustir.benchmark.datasets import datasets
+        from robustir.datasets import datasets
 
         loader = datasets.get("xquad-r")
         keep = set(group_ids)

@@ -27,10 +27,10 @@ from robustir import __version__
 from robustir._io import atomic_write_text, dump_json
 from robustir.errors import ResourceMissingError, RobustirError
 from robustir.training.data import DataSplits, ParallelData, load_training_data, split_data
+from robustir.models.checkpoint import TRAINING_FILE
 
 __all__ = ["TRAINING_FILE", "TrainConfig", "TrainResult", "load_base_model", "resolve_base", "train"]
 
-TRAINING_FILE = "robustir_training.json"
 TRAINING_FORMAT = "robustir.training/1"
 
 

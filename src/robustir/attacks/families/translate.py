@@ -1,0 +1,201 @@
+"""Translation attacks: paraphrase.pivot, translate, back_translation.
+
+Note for the attack runner: `translate` changes the language of the query; it defines
+`output_lang(lang) -> target`, which the pipeline uses for each row's `query_lang` (every
+other attack returns `lang`). The corpus and qrels stay those of the dataset language.
+
+- ``paraphrase.pivot(pivot=auto)``: a *lexical approximation* of round-trip paraphrasing:
+  content words go X -> pivot -> X through the MUSE dictionaries, choosing a back-translation
+  different from the original word. ``auto`` = English, or German for English queries.
+- ``translate(target=en, method=dictionary|mt)``: the whole query into `target`. ``dictionary``
+  is word-by-word MUSE (an approximation: no reordering, untranslatable words kept); ``mt`` runs
+  a transformers seq2seq model (default OPUS-MT ``Helsinki-NLP/opus-mt-{src}-{tgt}``).
+- ``back_translation(pivot=auto)``: X -> pivot -> X with real MT models.
+
+MT weights are never fetched when offline; pass `model=` a local folder (safetensors).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from robustir.attacks.families._wordswap import (
+    CASED,
+    _korean_stem_swap,
+    foreign_english,
+    match_case,
+    pick,
+    same_script,
+    swap_words,
+    translations,
+)
+from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
+from robustir.text.segment import is_stopword, tokenize
+from robustir.errors import RobustirError
+from robustir.languages import MLDR_LANGS, UNSEGMENTED
+from robustir.types import Perturbation
+
+__all__ = ["PivotParaphrase", "Translate", "BackTranslation", "resolve_pivot", "dictionary_translate"]
+
+_LANGS = tuple(MLDR_LANGS)
+_MT_PARAMS = (
+    Param("allow_pickle", bool, False, "allow loading pickle (.bin) weights; only for trusted files"),
+)
+
+
+def resolve_pivot(pivot: str, lang: str) -> str:
+    """`auto` -> English, or German when the query itself is English."""
+    if pivot == "auto":
+        return "de" if lang == "en" else "en"
+    return pivot
+
+
+def word_diff(a: str, b: str) -> int:
+    """Word-level edit count between two texts (replacements, insertions, deletions)."""
+    import difflib
+
+    sm = difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal")
+
+
+@register("paraphrase.pivot")
+class PivotParaphrase(Attack):
+    description = (
+        "Lexical approximation of pivot paraphrasing: content words go X -> pivot -> X through "
+        "MUSE dictionaries, taking a back-translation that differs from the original word."
+    )
+    languages = frozenset(_LANGS)
+    params = (
+        *STRENGTH_PARAMS,
+        Param("pivot", str, "auto", "pivot language (auto: en, or de for English)", choices=("auto", *_LANGS)),
+    )
+    resource = "muse"
+    citation = "Bannard and Callison-Burch 2005 (pivot paraphrasing); MUSE dictionaries (Conneau et al. 2018)"
+
+    def supports(self, lang: str) -> bool:
+        return lang in _LANGS and resolve_pivot(self.config["pivot"], lang) != lang
+
+    def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
+        pivot = resolve_pivot(self.config["pivot"], lang)
+
+        def replace(word: str, r: np.random.Generator, first: bool) -> str | None:
+            key = word.casefold()
+            back: dict[str, None] = {}
+            mids = translations(word, lang, pivot)[:3]
+            for mid in mids:
+                back.update(dict.fromkeys(translations(mid, pivot, lang)))
+            untranslated = {m.casefold() for m in mids}  # a round trip that returns the pivot word
+            cands = [
+                b for b in back
+                if b.casefold() != key and b.casefold() not in untranslated and same_script(b, lang)
+                and not is_stopword(b, lang) and not foreign_english(b, lang)
+            ]
+            choice = pick(cands, r, top=3)
+            if choice is None:
+                return None
+            return match_case(word, choice) if lang in CASED else choice
+
+        return swap_words(
+            text, lang=lang, rng=rng, config=self.config, replacement=replace, label=f"pivot[{pivot}]"
+        )
+
+
+def dictionary_translate(text: str, src: str, tgt: str) -> tuple[str, int]:
+    """Word-by-word MUSE translation; returns (text, words translated). Untranslatable words
+    and all separators are kept; spacing follows the target's writing system."""
+    tokens = tokenize(text, src)
+    first = next((i for i, t in enumerate(tokens) if t.is_word), -1)
+    words: list[str | None] = []  # translation of each word token, None for separators/untranslated
+    for i, tok in enumerate(tokens):
+        word = None
+        if tok.is_word:
+            cands = translations(tok.text, src, tgt)
+            word = cands[0] if cands else None
+            if word is None and src == "ko":  # 한국에서 -> korea에서 (stem translated, particle kept)
+                word = _korean_stem_swap(tok.text, lambda stem: (translations(stem, src, tgt) or (None,))[0])
+            if word == tok.text:
+                word = None
+            elif word is not None and src in CASED and tgt in CASED:
+                word = match_case(tok.text, word, lang=src, first=i == first)
+        words.append(word)
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if not tok.is_word:
+            # 東京 の 首都 -> 東京の首都: drop a space only between two words both translated
+            joins = 0 < i < len(tokens) - 1 and words[i - 1] is not None and words[i + 1] is not None
+            if not (joins and tgt in UNSEGMENTED and src not in UNSEGMENTED and tok.text.isspace()):
+                out.append(tok.text)
+            continue
+        # 黑豹队的防守 -> 黑豹队的 defense: a space where a translated word meets another word
+        if (i > 0 and tokens[i - 1].is_word and (words[i] is not None or words[i - 1] is not None)
+                and src in UNSEGMENTED and tgt not in UNSEGMENTED):
+            out.append(" ")
+        out.append(words[i] if words[i] is not None else tok.text)
+    return "".join(out), sum(w is not None for w in words)
+
+
+@register("translate")
+class Translate(Attack):
+    description = (
+        "Translate the whole query into `target`: method=dictionary is word-by-word MUSE "
+        "(approximation: no reordering, unknown words kept); method=mt uses a seq2seq MT model."
+    )
+    languages = frozenset(_LANGS) - {"en"}
+    params = (
+        Param("target", str, "en", "language of the output query", choices=_LANGS),
+        Param("method", str, "dictionary", "dictionary (MUSE word by word) or mt (seq2seq model)",
+              choices=("dictionary", "mt")),
+        Param("model", str, "", "MT model name or local folder (mt only; default OPUS-MT of the pair)"),
+        *_MT_PARAMS,
+    )
+    resource = "muse"
+    citation = "MUSE (Conneau et al. 2018); OPUS-MT (Tiedemann and Thottingal 2020)"
+
+    def check_config(self) -> None:
+        super().check_config()
+        if self.config["method"] == "dictionary" and self.config["model"]:
+            raise RobustirError("translate: model= applies only to method='mt'")
+
+    def supports(self, lang: str) -> bool:
+        return lang in _LANGS and lang != self.config["target"]
+
+    def output_lang(self, lang: str) -> str:
+        return self.config["target"]
+
+    def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
+        target = self.config["target"]
+        if self.config["method"] == "dictionary":
+            out, n = dictionary_translate(text, lang, target)
+            return Perturbation(text, out, n, (f"translate[dictionary]:{lang}->{target}",))
+        from robustir.attacks.families._mt import translate_texts
+
+        (out,) = translate_texts([text], lang, target, model=self.config["model"],
+                                 allow_pickle=self.config["allow_pickle"])
+        return Perturbation(text, out, len(out.split()), (f"translate[mt]:{lang}->{target}",))
+
+
+@register("back_translation")
+class BackTranslation(Attack):
+    description = "Round trip X -> pivot -> X through machine translation models."
+    languages = frozenset(_LANGS)
+    params = (
+        Param("pivot", str, "auto", "pivot language (auto: en, or de for English)", choices=("auto", *_LANGS)),
+        Param("model", str, "", "X->pivot MT model or local folder (default OPUS-MT of the pair)"),
+        Param("reverse_model", str, "", "pivot->X model (default: OPUS-MT, or `model` when it is given)"),
+        *_MT_PARAMS,
+    )
+    needs_model = True
+    citation = "Sennrich et al. 2016 (back-translation); OPUS-MT (Tiedemann and Thottingal 2020)"
+
+    def supports(self, lang: str) -> bool:
+        return lang in _LANGS and resolve_pivot(self.config["pivot"], lang) != lang
+
+    def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
+        from robustir.attacks.families._mt import translate_texts
+
+        pivot = resolve_pivot(self.config["pivot"], lang)
+        fwd = self.config["model"]
+        rev = self.config["reverse_model"] or fwd
+        kw = {"allow_pickle": self.config["allow_pickle"]}
+        (mid,) = translate_texts([text], lang, pivot, model=fwd, **kw)
+        (out,) = translate_texts([mid], pivot, lang, model=rev, **kw)
+        return Perturbation(text, out, word_diff(text, out), (f"back_translation:{lang}->{pivot}->{lang}",))

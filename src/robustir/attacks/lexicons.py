@@ -1,0 +1,370 @@
+"""Lexical resources for the word-level attacks: where they live and how to read them.
+
+Three resources, laid out as in ``shared/data/resources``:
+
+- ``muse/{src}-{tgt}.txt``: MUSE bilingual dictionaries (Conneau et al. 2018, CC BY-NC 4.0),
+  one "source target" pair per line.
+- ``omw-data/wns/...``: Open Multilingual Wordnet raw tab files (Bond and Foster 2013; per
+  wordnet licences), "offset-pos<TAB>lang:lemma<TAB>lemma"; one offset = one synset.
+- ``libreoffice-thesauri/<locale>/th_*.dat``: MyThes thesauri from the LibreOffice
+  dictionaries repository; the first line declares the encoding (es is ISO-8859-1).
+
+A file is looked for, in order, under (1) the folder given to `set_resource_dir` (the CLI's
+``--resources DIR``) or else the environment variable ``ROBUSTIR_RESOURCES``, then (2) the cache
+``cache_root()/resources/<name>/``. If it is in neither, it is downloaded into the cache from its
+upstream URL, unless offline (``ROBUSTIR_OFFLINE=1`` or ``HF_HUB_OFFLINE=1``), in which case a
+`ResourceMissingError` says what is missing and how to provide it. Parsed lexicons are cached in
+memory per process.
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from robustir.errors import DataError, ResourceMissingError, unknown_name
+from robustir.text.scripts import strip_harakat
+
+__all__ = [
+    "set_resource_dir", "resource_dir", "locate", "available", "RESOURCES", "ENV_VAR",
+    "muse", "on_clear", "wordnet", "Wordnet", "thesaurus", "read_mythes", "read_omw_tab", "read_muse",
+    "OMW_FILES", "THESAURUS_FILES", "clear_caches",
+]
+
+ENV_VAR = "ROBUSTIR_RESOURCES"
+_OMW_COMMIT = "f75be19ec590da12a7a5665e361690b5badb7a25"
+_LO_COMMIT = "f2ff99058268502bdcf4cad25c1ca2935ad8aa7d"
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    name: str
+    url: str  # format string taking {path}, the file's path inside the resource folder
+    licence: str
+    citation: str
+
+
+RESOURCES: dict[str, ResourceInfo] = {
+    "muse": ResourceInfo(
+        "muse",
+        "https://dl.fbaipublicfiles.com/arrival/dictionaries/{path}",
+        "CC BY-NC 4.0",
+        "Conneau et al. 2018, Word Translation Without Parallel Data (ICLR); github.com/facebookresearch/MUSE",
+    ),
+    "omw-data": ResourceInfo(
+        "omw-data",
+        f"https://raw.githubusercontent.com/omwn/omw-data/{_OMW_COMMIT}/{{path}}",
+        "per wordnet (see wns/*/LICENSE); Wiktionary-derived: CC BY-SA",
+        "Bond and Foster 2013, Linking and extending an open multilingual wordnet (ACL)",
+    ),
+    "libreoffice-thesauri": ResourceInfo(
+        "libreoffice-thesauri",
+        f"https://raw.githubusercontent.com/LibreOffice/dictionaries/{_LO_COMMIT}/{{path}}",
+        "per thesaurus (GPL/LGPL/MPL/CC0; see each folder's README)",
+        "LibreOffice dictionaries repository, github.com/LibreOffice/dictionaries",
+    ),
+}
+
+# ISO 639-1 -> OMW tab files, most specific first. Wiktionary-derived wordnets cover all 13
+# MLDR languages; the hand-built wordnets exist for some.
+_ISO3 = {"ar": "arb", "de": "deu", "en": "eng", "es": "spa", "fr": "fra", "hi": "hin", "it": "ita",
+         "ja": "jpn", "ko": "kor", "pt": "por", "ru": "rus", "th": "tha", "zh": "cmn"}
+_FULL_WN = {
+    "ar": ("wns/arb/wn-data-arb.tab", "wns/arb/wn-nodia-arb.tab"),
+    "en": ("wns/eng/wn-data-eng.tab",),
+    "es": ("wns/mcr/wn-data-spa.tab",),
+    "fr": ("wns/fra/wn-data-fra.tab",),
+    "it": ("wns/ita/wn-data-ita.tab", "wns/iwn/wn-data-ita.tab"),
+    "ja": ("wns/jpn/wn-data-jpn.tab",),
+    "pt": ("wns/por/wn-data-por.tab",),
+    "th": ("wns/tha/wn-data-tha.tab",),
+    "zh": ("wns/cow/wn-data-cmn.tab",),
+}
+OMW_FILES: dict[str, tuple[str, ...]] = {
+    lang: (f"wns/wikt/wn-wikt-{iso3}.tab", *_FULL_WN.get(lang, ())) for lang, iso3 in _ISO3.items()
+}
+THESAURUS_FILES: dict[str, str] = {
+    "ar": "ar/th_ar.dat",
+    "de": "de/th_de_DE_v2.dat",
+    "en": "en/th_en_US_v2.dat",
+    "es": "es/th_es_v2.dat",
+    "fr": "fr_FR/thes_fr.dat",
+    "it": "it_IT/th_it_IT_v2.dat",
+    "pt": "pt_PT/th_pt_PT.dat",
+    "ru": "ru_RU/th_ru_RU_M_aot_and_v2.dat",
+    "th": "th_TH/th_th_TH_v2.dat",
+}
+
+_explicit_dir: Path | None = None
+
+
+def set_resource_dir(path: str | os.PathLike[str] | None) -> None:
+    """Use `path` (laid out like shared/data/resources) before the cache; None unsets it."""
+    global _explicit_dir
+    if path is not None and not Path(path).is_dir():
+        raise ResourceMissingError(f"resource folder {str(path)!r} does not exist or is not a folder")
+    _explicit_dir = None if path is None else Path(path)
+    clear_caches()
+
+
+def resource_dir() -> Path | None:
+    """The local resource folder in effect: set_resource_dir's, else $ROBUSTIR_RESOURCES."""
+    if _explicit_dir is not None:
+        return _explicit_dir
+    env = os.environ.get(ENV_VAR)
+    return Path(env).expanduser() if env else None
+
+
+def _offline() -> bool:
+    return any(os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("ROBUSTIR_OFFLINE", "HF_HUB_OFFLINE"))
+
+
+def _cache_path(name: str, path: str) -> Path:
+    from robustir._io import cache_root
+
+    return cache_root() / "resources" / name / path
+
+
+def _find(name: str, path: str) -> Path | None:
+    local = resource_dir()
+    for base in ((local / name) if local else None, _cache_path(name, "")):
+        if base is not None and (base / path).is_file():
+            return base / path
+    return None
+
+
+def available(name: str, path: str) -> bool:
+    """True if the file is present locally (explicit folder, env folder or cache); never downloads."""
+    return _find(name, path) is not None
+
+
+def locate(name: str, path: str, *, download: bool = True) -> Path:
+    """The local path of one resource file, downloading it into the cache when allowed."""
+    if name not in RESOURCES:
+        raise unknown_name("resource", name, RESOURCES)
+    found = _find(name, path)
+    if found is not None:
+        return found
+    info = RESOURCES[name]
+    url = info.url.format(path=path)
+    how = (
+        f"download {url} to {_cache_path(name, path)}, or pass --resources DIR (or set {ENV_VAR}) "
+        f"to a folder holding {name}/{path}"
+    )
+    if not download or _offline():
+        where = f"{resource_dir() / name}" if resource_dir() else "no local resource folder set"
+        raise ResourceMissingError(f"resource {name}/{path} is missing ({where}; offline): {how}")
+    return _download(url, _cache_path(name, path), how)
+
+
+def _download(url: str, dest: Path, how: str) -> Path:
+    import urllib.error
+    import urllib.request
+
+    from robustir._io import atomic_write_bytes
+
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:  # noqa: S310 (fixed https URLs)
+            data = resp.read()
+    except (urllib.error.URLError, OSError) as exc:
+        raise ResourceMissingError(f"could not download {url} ({exc}); {how}") from exc
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(dest, data)
+    return dest
+
+
+def clear_caches(*, files: bool = False) -> None:
+    """Forget which files each language resolved to (after changing the resource folder).
+    Parsed files stay cached by path unless `files=True` (they are read-only data)."""
+    for fn in (muse, wordnet, thesaurus) + ((_muse_file, _omw_file, _mythes_file) if files else ()):
+        fn.cache_clear()
+    for hook in _CLEAR_HOOKS:
+        hook()
+
+
+_CLEAR_HOOKS: list[Callable[[], None]] = []
+
+
+def on_clear(hook: Callable[[], None]) -> None:
+    """Call `hook` whenever `clear_caches` runs (for caches derived from these tables)."""
+    if hook not in _CLEAR_HOOKS:
+        _CLEAR_HOOKS.append(hook)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# --- MUSE -------------------------------------------------------------------------------
+
+
+def read_muse(path: Path) -> dict[str, tuple[str, ...]]:
+    """Parse a MUSE dictionary: one "source target" pair per line (space or tab separated);
+    translations keep file order (most frequent first)."""
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8", errors="strict") as fh:
+        for n, line in enumerate(fh, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2:
+                raise DataError(f"{path}:{n}: expected 'source target', got {line.strip()!r}")
+            src, tgt = _nfc(parts[0]), _nfc(parts[1])
+            bucket = out.setdefault(src, [])
+            if tgt not in bucket:
+                bucket.append(tgt)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _muse_file(path: Path) -> Mapping[str, tuple[str, ...]]:
+    return read_muse(path)
+
+
+@lru_cache(maxsize=None)
+def muse(src: str, tgt: str) -> Mapping[str, tuple[str, ...]]:
+    """The MUSE dictionary src -> tgt (loaded once per process)."""
+    return _muse_file(locate("muse", f"{src}-{tgt}.txt"))
+
+
+# --- Open Multilingual Wordnet ---------------------------------------------------------
+
+
+def read_omw_tab(path: Path) -> dict[str, tuple[str, ...]]:
+    """Parse an OMW tab file into synset -> lemmas (only `lang:lemma` rows; '#' lines skipped)."""
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3 or not parts[1].endswith(":lemma"):
+                continue
+            lemma = _nfc(parts[2].strip().replace("_", " "))
+            if lemma:
+                bucket = out.setdefault(parts[0], [])
+                if lemma not in bucket:
+                    bucket.append(lemma)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _omw_file(path: Path) -> Mapping[str, tuple[str, ...]]:
+    return read_omw_tab(path)
+
+
+@dataclass(frozen=True)
+class Wordnet:
+    """Synsets of one language merged from several OMW files."""
+
+    lang: str
+    synsets: Mapping[str, tuple[str, ...]]  # synset id -> lemmas
+    index: Mapping[str, tuple[str, ...]]  # case-folded lemma -> synset ids
+    files: tuple[str, ...]
+
+    def synonyms(self, word: str) -> tuple[str, ...]:
+        """Lemmas sharing a synset with `word`, excluding `word` itself (any case)."""
+        key = _nfc(word).casefold()
+        seen: dict[str, None] = {}
+        for sid in self.index.get(key, ()):
+            for lemma in self.synsets[sid]:
+                if lemma.casefold() != key:
+                    seen.setdefault(lemma, None)
+        return tuple(seen)
+
+
+@lru_cache(maxsize=None)
+def wordnet(lang: str) -> Wordnet:
+    """All OMW wordnets of `lang` present (Wiktionary-derived one required)."""
+    if lang not in OMW_FILES:
+        raise unknown_name("wordnet language", lang, OMW_FILES)
+    first, *rest = OMW_FILES[lang]
+    paths = [locate("omw-data", first)]
+    # Hand-built wordnets are used when present locally; only the Wiktionary one is required
+    # (and downloaded when missing), so a partial folder never triggers slow network retries.
+    paths.extend(p for p in (_find("omw-data", extra) for extra in rest) if p is not None)
+    synsets: dict[str, list[str]] = {}
+    for path in paths:
+        for sid, lemmas in _omw_file(path).items():
+            bucket = synsets.setdefault(sid, [])
+            bucket.extend(lemma for lemma in lemmas if lemma not in bucket)
+    index: dict[str, list[str]] = {}
+    for sid, lemmas in synsets.items():
+        for lemma in lemmas:
+            index.setdefault(lemma.casefold(), []).append(sid)
+    return Wordnet(
+        lang,
+        {k: tuple(v) for k, v in synsets.items()},
+        {k: tuple(v) for k, v in index.items()},
+        tuple(str(p) for p in paths),
+    )
+
+
+# --- MyThes thesauri ---------------------------------------------------------------------
+
+_ANTONYM_MARKS = ("antonym", "антоним", "antónimo", "antonimo")
+
+
+def _strip_note(text: str) -> str:
+    """'word (generic term)' -> 'word'."""
+    cut = text.find("(")
+    return (text[:cut] if cut > 0 else text).strip()
+
+
+def read_mythes(path: Path) -> dict[str, tuple[str, ...]]:
+    """Parse a MyThes .dat file (first line: its encoding) into case-folded word -> synonyms,
+    skipping antonym senses and parenthesised notes."""
+    raw = path.read_bytes()
+    head, _, body = raw.partition(b"\n")
+    encoding = head.decode("ascii", "ignore").strip().lstrip("\ufeff").strip() or "utf-8"
+    encoding = {"ISO8859-1": "iso-8859-1", "ISO8859-15": "iso-8859-15"}.get(encoding.upper(), encoding)
+    try:
+        text = body.decode(encoding)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot decode with its declared encoding {encoding!r}: {exc}") from exc
+    out: dict[str, list[str]] = {}
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        entry, sep, count = lines[i].rpartition("|")
+        i += 1
+        if not sep or not count.strip().isdigit():
+            continue
+        word = _nfc(entry.strip())
+        syns = out.setdefault(word.casefold(), [])
+        for sense in lines[i : i + int(count)]:
+            pos, _, rest = sense.partition("|")
+            if any(mark in pos.lower() for mark in _ANTONYM_MARKS):
+                continue
+            for syn in rest.split("|"):
+                if any(mark in syn.lower() for mark in _ANTONYM_MARKS):
+                    continue
+                syn = _nfc(_strip_note(syn))
+                if syn and syn.casefold() != word.casefold() and syn not in syns:
+                    syns.append(syn)
+        i += int(count)
+    return {k: tuple(v) for k, v in out.items() if v}
+
+
+@lru_cache(maxsize=None)
+def _mythes_file(path: Path) -> Mapping[str, tuple[str, ...]]:
+    return read_mythes(path)
+
+
+@lru_cache(maxsize=None)
+def thesaurus(lang: str) -> Mapping[str, tuple[str, ...]]:
+    """The MyThes thesaurus of `lang`, case-folded word -> synonyms."""
+    if lang not in THESAURUS_FILES:
+        raise unknown_name("thesaurus language", lang, THESAURUS_FILES)
+    table = _mythes_file(locate("libreoffice-thesauri", THESAURUS_FILES[lang]))
+    if lang != "ar":
+        return table
+    # The Arabic thesaurus writes headwords with shadda and vowel marks; queries rarely do.
+    bare: dict[str, list[str]] = {}
+    for word, syns in table.items():
+        bucket = bare.setdefault(strip_harakat(word), [])
+        bucket.extend(s for s in syns if s not in bucket)
+    return {k: tuple(v) for k, v in bare.items()}
