@@ -20,6 +20,9 @@ from typing import IO, Any
 from robustir.errors import DataError
 
 __all__ = [
+    "OFFLINE_VARS",
+    "looks_like_path",
+    "offline",
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
@@ -31,6 +34,21 @@ __all__ = [
     "stable_hash",
     "write_jsonl",
 ]
+
+
+OFFLINE_VARS = ("ROBUSTIR_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+def offline() -> bool:
+    """True when the user asked for no downloads: any of ROBUSTIR_OFFLINE, HF_HUB_OFFLINE or
+    TRANSFORMERS_OFFLINE set to 1/true/yes/on (the one offline switch of every loader)."""
+    return any(os.environ.get(v, "").strip().lower() in ("1", "true", "yes", "on") for v in OFFLINE_VARS)
+
+
+def looks_like_path(name: str) -> bool:
+    """True when a model / dataset argument names a local path rather than a registered name
+    or hub id: it starts with '.', '/' or '~', or it exists on disk."""
+    return name.startswith((".", "/", "~")) or Path(name).expanduser().exists()
 
 
 def cache_root() -> Path:

@@ -69,7 +69,9 @@ class Registry(Generic[T]):
 
         for ep in entry_points(group=self._group):
             if ep.name not in self._items:
-                self.add(ep.name, ep.load())
+                obj = ep.load()  # importing it may register it already (a decorated class)
+                if self._items.get(ep.name) is not obj:
+                    self.add(ep.name, obj)
 
     def get(self, name: str) -> T:
         if name not in self._items:
@@ -83,6 +85,8 @@ class Registry(Generic[T]):
         return sorted(self._items)
 
     def __contains__(self, name: object) -> bool:
+        if name not in self._items:
+            self._load_plugins()
         return name in self._items
 
     def __iter__(self) -> Iterator[str]:

@@ -128,7 +128,6 @@ def test_composed_pipeline_is_canonical_and_seeded_per_step():
     assert str(build(str(pipe.spec)).spec) == str(pipe.spec)
     a = pipe.perturb("where is the eiffel tower", lang="en", qid="q1", seed=0)
     assert a.edits == 2 and a == pipe.perturb("where is the eiffel tower", lang="en", qid="q1", seed=0)
-    assert a != pipe.perturb("where is the eiffel tower", lang="en", qid="q1", seed=1) or True
     assert {pipe.perturb("where is the eiffel tower", lang="en", qid="q1", seed=s).perturbed for s in range(5)} != {a.perturbed}
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from robustir.attacks import build, resources
+from robustir.attacks import build
+from robustir.attacks import lexicons as resources
 from robustir.attacks.lexicons import (
     locate,
     muse,

@@ -71,7 +71,7 @@ def test_function_words_are_stopwords(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", sorted(STOPWORD_LANGS))
 def test_list_files_are_normalised_and_sorted(lang: str) -> None:
-    text = files("robustir.attacks").joinpath("resources", "stopwords", f"{lang}.txt").read_text(encoding="utf-8")
+    text = files("robustir.text").joinpath("data", "stopwords", f"{lang}.txt").read_text(encoding="utf-8")
     lines = text.split("\n")
     assert lines[-1] == "" and all(lines[:-1]), lang  # one word per line, newline-terminated
     entries = lines[:-1]

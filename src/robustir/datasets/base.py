@@ -1,7 +1,6 @@
 """Dataset metadata, the loaded `Dataset`, and the dataset registry."""
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ from robustir.errors import DataError, RobustirError, unknown_name
 from robustir.registry import Registry
 from robustir.types import Corpus, Qrels, QuerySet
 
-__all__ = ["Dataset", "DatasetInfo", "DatasetLoader", "datasets", "offline", "resolve_lang_split"]
+__all__ = ["Dataset", "DatasetInfo", "DatasetLoader", "datasets", "resolve_lang_split"]
 
 
 @dataclass(frozen=True)
@@ -79,11 +78,6 @@ def resolve_lang_split(info: DatasetInfo, lang: str, split: str | None) -> tuple
     if split not in info.splits:
         raise unknown_name(f"split for dataset {info.name}", split, info.splits)
     return lang, split
-
-
-def offline() -> bool:
-    """True when the user asked for no downloads (HF_HUB_OFFLINE / ROBUSTIR_OFFLINE)."""
-    return any(os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("ROBUSTIR_OFFLINE", "HF_HUB_OFFLINE"))
 
 
 def require_dir(path: Path, what: str) -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from robustir._io import looks_like_path
 from robustir.errors import RobustirError, unknown_name
 from robustir.models import catalog as _catalog  # noqa: F401  (registration)
 from robustir.models.base import DenseRetriever, Retriever
@@ -29,16 +30,12 @@ def list_models() -> list[ModelSpec]:
     return [model_specs.get(n) for n in model_specs.names()]
 
 
-def _looks_like_path(name: str) -> bool:
-    return name.startswith((".", "/", "~")) or Path(name).expanduser().exists()
-
-
 def get_spec(name_or_path: str, **options: Any) -> ModelSpec:
     """The spec a name or a local checkpoint folder resolves to (nothing is loaded)."""
     spec_opts = {k: options[k] for k in SPEC_OPTIONS if options.get(k) is not None}
     if name_or_path in model_specs:
         spec = model_specs.get(name_or_path)
-    elif _looks_like_path(name_or_path):
+    elif looks_like_path(name_or_path):
         from robustir.models.checkpoint import inspect_checkpoint
 
         info = inspect_checkpoint(

@@ -63,7 +63,7 @@ def _known_backend(name: str) -> bool:
         from robustir.registry import import_submodules
 
         import_submodules("robustir.models.backends")
-    return name in backends or name in backends.names()
+    return name in backends
 
 
 @dataclass(frozen=True)

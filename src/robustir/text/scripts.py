@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from robustir.languages import UNSEGMENTED
 
-__all__ = ["CASED", "SCRIPTS", "has_harakat", "same_script", "strip_harakat"]
+__all__ = ["CASED", "SCRIPTS", "has_harakat", "same_script", "strip_harakat", "traditional"]
 
 # Scripts a replacement word may use, per language (keeps the query's script).
 SCRIPTS: dict[str, str] = {
@@ -32,7 +32,7 @@ def same_script(word: str, lang: str) -> bool:
         return False
     if not _script_re(lang).match(word):
         return False
-    return lang != "zh" or not _traditional(word)
+    return lang != "zh" or not traditional(word)
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +44,7 @@ def _hanzi():
     return hanzidentifier
 
 
-def _traditional(word: str) -> bool:
+def traditional(word: str) -> bool:
     """True if `word` has a Traditional-only character (國防, not 国防 nor 防守)."""
     h = _hanzi()
     return h is not None and h.identify(word) in (h.TRADITIONAL, h.MIXED)

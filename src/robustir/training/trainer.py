@@ -229,29 +229,17 @@ def train(
     return TrainResult(out, int(record["steps"]), record)
 
 
-def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work: Path, *, progress: bool) -> dict:
-    from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
-    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
-    from transformers import EarlyStoppingCallback, TrainerCallback
-
-    from robustir.training.sampler import SamplerFactory
-
-    factory = SamplerFactory(alpha=alpha, lang_sampling=config.lang_sampling)
-    train_ds = _pairs_dataset(splits.train, alpha, factory)
-    val_ds = _pairs_dataset(splits.validation, alpha, factory) if len(splits.validation) else None
-    probe_ds = _pairs_dataset(_probe(splits.train, config.batch_size), alpha, factory)
-    n_queries = sum(len(g.items) for g in splits.train.groups)
-    steps_per_epoch = max(1, -(-n_queries // config.batch_size))
-    total = config.max_steps or int(round(steps_per_epoch * config.epochs))
-    eval_steps = config.eval_steps or max(1, min(steps_per_epoch, total) // 4)
-    prompts = {"anchor": config.query_prefix, "positive": config.passage_prefix}
+def _training_args(config: TrainConfig, work: Path, factory: Any, *, has_val: bool, eval_steps: int, progress: bool) -> Any:
+    """The sentence-transformers training arguments of one run."""
     import transformers
+    from sentence_transformers import SentenceTransformerTrainingArguments
 
+    prompts = {"anchor": config.query_prefix, "positive": config.passage_prefix}
     # transformers 5 deprecates warmup_ratio and reads a float warmup_steps < 1 as the ratio;
     # transformers 4 only knows warmup_ratio (and would take a float warmup_steps as steps)
     warmup = ({"warmup_steps": float(config.warmup_ratio)} if int(transformers.__version__.split(".")[0]) >= 5
               else {"warmup_ratio": config.warmup_ratio})
-    args = SentenceTransformerTrainingArguments(
+    return SentenceTransformerTrainingArguments(
         output_dir=str(work / "checkpoints"),
         num_train_epochs=config.epochs,
         max_steps=config.max_steps or -1,
@@ -265,13 +253,13 @@ def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work
         data_seed=config.seed,
         batch_sampler=factory,
         prompts=prompts if any(prompts.values()) else None,
-        eval_strategy="steps" if val_ds is not None else "no",
+        eval_strategy="steps" if has_val else "no",
         eval_steps=eval_steps,
-        save_strategy="steps" if val_ds is not None else "no",
+        save_strategy="steps" if has_val else "no",
         save_steps=eval_steps,
         save_total_limit=1,
         save_only_model=True,
-        load_best_model_at_end=val_ds is not None,
+        load_best_model_at_end=has_val,
         metric_for_best_model="eval_loss",
         greater_is_better=False,
         logging_steps=1,
@@ -279,7 +267,11 @@ def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work
         disable_tqdm=not progress,
         dataloader_drop_last=False,
     )
-    log: list[dict[str, float]] = []
+
+
+def _loss_recorder(log: list[dict[str, float]]) -> Any:
+    """A trainer callback that appends every logged training / evaluation loss to `log`."""
+    from transformers import TrainerCallback
 
     class _Record(TrainerCallback):
         def on_log(self, args, state, control, logs=None, **kwargs):  # noqa: ANN001
@@ -288,20 +280,45 @@ def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work
                 entry.update({k: float(logs[k]) for k in ("loss", "eval_loss") if k in logs})
                 log.append(entry)
 
+    return _Record()
+
+
+def _losses(trainer: Any, probe_ds: Any, has_val: bool) -> dict[str, float]:
+    out = {"probe_loss": trainer.evaluate(probe_ds, metric_key_prefix="probe")["probe_loss"]}
+    if has_val:
+        out["eval_loss"] = trainer.evaluate()["eval_loss"]
+    return out
+
+
+def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work: Path, *, progress: bool) -> dict:
+    from sentence_transformers import SentenceTransformerTrainer
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    from transformers import EarlyStoppingCallback
+
+    from robustir.training.sampler import SamplerFactory
+
+    factory = SamplerFactory(alpha=alpha, lang_sampling=config.lang_sampling)
+    train_ds = _pairs_dataset(splits.train, alpha, factory)
+    val_ds = _pairs_dataset(splits.validation, alpha, factory) if len(splits.validation) else None
+    probe_ds = _pairs_dataset(_probe(splits.train, config.batch_size), alpha, factory)
+    n_queries = sum(len(g.items) for g in splits.train.groups)
+    steps_per_epoch = max(1, -(-n_queries // config.batch_size))
+    total = config.max_steps or int(round(steps_per_epoch * config.epochs))
+    eval_steps = config.eval_steps or max(1, min(steps_per_epoch, total) // 4)
+    has_val = val_ds is not None
+    args = _training_args(config, work, factory, has_val=has_val, eval_steps=eval_steps, progress=progress)
+    log: list[dict[str, float]] = []
     loss = MultipleNegativesRankingLoss(model, scale=config.scale)
     trainer = SentenceTransformerTrainer(
-        model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds, loss=loss, callbacks=[_Record()]
+        model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds, loss=loss, callbacks=[_loss_recorder(log)]
     )
-    before = {"probe_loss": trainer.evaluate(probe_ds, metric_key_prefix="probe")["probe_loss"]}
-    if val_ds is not None:
-        before["eval_loss"] = trainer.evaluate()["eval_loss"]
+    before = _losses(trainer, probe_ds, has_val)
+    if has_val:
         # added only now: it would warn about the probe evaluations, which carry no eval_loss
         trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=config.patience))
     out = trainer.train()
     trainer.remove_callback(EarlyStoppingCallback)
-    after = {"probe_loss": trainer.evaluate(probe_ds, metric_key_prefix="probe")["probe_loss"]}
-    if val_ds is not None:
-        after["eval_loss"] = trainer.evaluate()["eval_loss"]
+    after = _losses(trainer, probe_ds, has_val)
     state = trainer.state
     return {
         "steps": int(state.global_step),
@@ -309,7 +326,7 @@ def _fit(model: Any, splits: DataSplits, config: TrainConfig, alpha: float, work
         "steps_per_epoch": steps_per_epoch,
         "eval_steps": eval_steps,
         "best_step": _best_step(state),
-        "stopped_early": bool(val_ds is not None and state.global_step < total),
+        "stopped_early": bool(has_val and state.global_step < total),
         "train_loss_mean": float(out.training_loss),
         "loss_before": before,
         "loss_after": after,

@@ -52,7 +52,10 @@ def load_mt(name: str, *, allow_pickle: bool = False, device: str = "auto") -> M
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
     except ImportError as exc:
-        raise RobustirError(f"machine translation needs {exc.name!r}: pip install 'robustir[models]'") from exc
+        raise ResourceMissingError(
+            f"machine translation (back_translation, translate with an MT model) needs {exc.name or 'torch'!r}: "
+            "pip install torch==2.13.0 (the CPU wheel), then pip install 'robustir[models]'"
+        ) from None
     if not allow_pickle:
         _refuse_pickle(name)
     try:
@@ -76,9 +79,9 @@ def load_mt(name: str, *, allow_pickle: bool = False, device: str = "auto") -> M
 
 def translate_texts(texts: list[str], src: str, tgt: str, *, model: str = "", allow_pickle: bool = False) -> list[str]:
     """Translate `texts` from `src` to `tgt` (greedy decoding: deterministic)."""
+    mt = load_mt(model or default_model(src, tgt), allow_pickle=allow_pickle)  # install hint if torch is missing
     import torch
 
-    mt = load_mt(model or default_model(src, tgt), allow_pickle=allow_pickle)
     tok, gen_kw = mt.tokenizer, {}
     if mt.family == "nllb":  # FLORES-200 codes: deu_Latn
         for lang in (src, tgt):

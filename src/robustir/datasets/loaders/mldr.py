@@ -11,12 +11,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from robustir._io import cache_root, iter_jsonl
+from robustir._io import cache_root, iter_jsonl, offline
 from robustir.datasets.base import (
     Dataset,
     DatasetInfo,
     datasets,
-    offline,
     require_dir,
     resolve_lang_split,
 )

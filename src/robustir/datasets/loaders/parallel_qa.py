@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from robustir._io import atomic_write_bytes, cache_root, read_json
+from robustir._io import atomic_write_bytes, cache_root, offline, read_json
 from robustir.datasets.base import (
     Dataset,
     DatasetInfo,
     datasets,
-    offline,
     require_dir,
     resolve_lang_split,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from robustir._io import looks_like_path, offline
 from robustir.errors import ResourceMissingError
 
 
@@ -16,20 +17,16 @@ def pick_device(device: str | None) -> str:
 
 
 def is_local(checkpoint: str) -> bool:
-    return Path(checkpoint).expanduser().is_dir()
+    return looks_like_path(checkpoint)
 
 
 def hub_missing(name: str, checkpoint: str, revision: str, exc: BaseException) -> ResourceMissingError:
-    why = "offline mode is on" if _offline() else f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+    why = "offline mode is on" if offline() else f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
     return ResourceMissingError(
         f"model {name!r} needs {checkpoint}@{revision} from the Hugging Face hub, which could not be loaded ({why}); "
         f"download it where the hub is reachable (huggingface-cli download {checkpoint} --revision {revision}) "
         "and pass the folder with --model PATH"
     )
-
-
-def _offline() -> bool:
-    return any(os.environ.get(v, "") not in ("", "0") for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
 def _reachable(timeout: float = 3.0) -> BaseException | None:
@@ -57,7 +54,7 @@ def resolve_hub(name: str, checkpoint: str, revision: str) -> str:
 
         return snapshot_download(checkpoint, revision=revision, local_files_only=True)
     except Exception as exc:  # not cached (the exception type differs across versions)
-        if _offline():
+        if offline():
             raise hub_missing(name, checkpoint, revision, exc) from None
     down = _reachable()
     if down is not None:
