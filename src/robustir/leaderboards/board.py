@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from statistics import fmean
 
 from robustir.leaderboards.schema import CLEAN, Record
-from robustir.leaderboards.significance import holm, paired_p
+from robustir.leaderboards.significance import paired_p
+from robustir.leaderboards.uncertainty import adjust
 from robustir.leaderboards.suite import Suite
 
 __all__ = ["Board", "Cell", "Entry", "Table", "build_board"]
@@ -131,6 +132,7 @@ def _column_table(
     columns: Sequence[tuple[str, Callable[[CellKey], bool]]],
     alpha: float,
     note: str,
+    correction: str = "holm",
 ) -> Table:
     """Rows = entries, columns = cell filters; value = mean attacked cell mean; marks vs best."""
     values: list[list[float | None]] = []
@@ -152,7 +154,7 @@ def _column_table(
                 continue
             units = {u: s for u, s in entries[i].attacked.items() if keep(u[0])}
             raw[(i, j)] = paired_p(*_by_query(units_best, units))
-    adjusted = dict(zip(raw, holm(list(raw.values()))))
+    adjusted = dict(zip(raw, adjust(list(raw.values()), correction)))
     rows = []
     for i, e in enumerate(entries):
         cells = [Cell(e.name)]
@@ -163,7 +165,7 @@ def _column_table(
     return Table(key, title, ("Model", *(c for c, _ in columns)), tuple(rows), note)
 
 
-def _overall(entries: Sequence[Entry], n_cells: int, metric: str, alpha: float) -> Table:
+def _overall(entries: Sequence[Entry], n_cells: int, metric: str, alpha: float, correction: str = "holm") -> Table:
     raw: dict[tuple[int, str], float] = {}
     if len(entries) > 1:
         for what in ("attacked", "clean"):
@@ -173,7 +175,7 @@ def _overall(entries: Sequence[Entry], n_cells: int, metric: str, alpha: float) 
             for i, e in enumerate(entries):
                 if i != best:
                     raw[(i, what)] = paired_p(*_by_query(ref, getattr(e, what)))
-    adjusted = dict(zip(raw, holm(list(raw.values()))))
+    adjusted = dict(zip(raw, adjust(list(raw.values()), correction)))
     rows = []
     for i, e in enumerate(entries):
         pa, pc = adjusted.get((i, "attacked")), adjusted.get((i, "clean"))
@@ -199,30 +201,34 @@ def _overall(entries: Sequence[Entry], n_cells: int, metric: str, alpha: float) 
     return Table("overall", "Overall ranking", headers, tuple(rows), note)
 
 
-def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05) -> Board:
-    """Rank `records` (all of `suite`) and build the overall / language / attack / setting tables."""
+def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05, correction: str | None = None) -> Board:
+    """Rank `records` (all of `suite`) and build the overall / language / attack / setting tables
+    (plus, for suites whose [board] asks for it, the uncertainty and model tables)."""
+    correction = correction or suite.board.correction
+    adjust([], correction)  # an unknown correction fails before any work
     metric = suite.headline_metric
     parts = [(r, *_entry(r, metric)) for r in records]
     universe = set().union(*(set(c) for _, c, _, _ in parts)) if parts else set()
     entries = [Entry(r, c, a, cl, set(c) >= universe) for r, c, a, cl in parts]
     entries.sort(key=lambda e: (not e.complete, -round(e.headline, 12), e.name, e.record.fingerprint))
-    sig = f"* = below the column's best entry, paired t-test over queries (each query's scores averaged over the column's cells), Holm-corrected per table, p < {alpha}"
+    how = "Holm-corrected" if correction == "holm" else "Benjamini-Hochberg-corrected (false discovery rate)"
+    sig = f"* = below the column's best entry, paired t-test over queries (each query's scores averaged over the column's cells), {how} per table, p < {alpha}"
     langs = sorted({k[2] for k in universe})
     attacks = [a for a in suite.attack_labels if any(k[4] == a for k in universe)]
     settings = [(t.dataset, s) for t in suite.tasks for s in t.settings if any(k[:2] == (t.dataset, s) for k in universe)]
     tables = [
-        _overall(entries, len(universe), metric, alpha),
+        _overall(entries, len(universe), metric, alpha, correction),
         _column_table(
             "by_language", f"Attacked {metric} by query language", entries,
-            [(lang, lambda k, lang=lang: k[2] == lang) for lang in langs], alpha, sig,
+            [(lang, lambda k, lang=lang: k[2] == lang) for lang in langs], alpha, sig, correction,
         ),
         _column_table(
             "by_attack", f"Attacked {metric} by attack", entries,
-            [(a, lambda k, a=a: k[4] == a) for a in attacks], alpha, sig,
+            [(a, lambda k, a=a: k[4] == a) for a in attacks], alpha, sig, correction,
         ),
         _column_table(
             "by_setting", f"Attacked {metric} by dataset and setting", entries,
-            [(f"{d}/{s}", lambda k, d=d, s=s: k[:2] == (d, s)) for d, s in settings], alpha, sig,
+            [(f"{d}/{s}", lambda k, d=d, s=s: k[:2] == (d, s)) for d, s in settings], alpha, sig, correction,
         ),
     ]
     drop_rows = []
@@ -235,4 +241,8 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05)
     tables.append(Table("drop_by_attack", "Relative drop % by attack", ("Model", *attacks), tuple(drop_rows),
                         "sum over the attack's cells of (clean - attacked) / sum of clean, in percent; higher = less robust"))
     tables[0] = Table(tables[0].key, tables[0].title, tables[0].headers, tables[0].rows, tables[0].note + " " + sig)
+    if suite.board.uncertainty:
+        from robustir.leaderboards.board_stats import model_table, uncertainty_table
+
+        tables[1:1] = [uncertainty_table(entries, suite, metric, alpha, correction), model_table(entries)]
     return Board(suite, metric, tuple(entries), tuple(tables), alpha, len(universe))

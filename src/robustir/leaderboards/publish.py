@@ -13,16 +13,18 @@ from robustir.leaderboards.suite import Suite
 __all__ = ["publish"]
 
 
-def publish(root: str | Path, suite: Suite, *, out: str | Path | None = None, alpha: float = 0.05) -> tuple[Board, list[Path]]:
+def publish(
+    root: str | Path, suite: Suite, *, out: str | Path | None = None, alpha: float = 0.05, correction: str | None = None
+) -> tuple[Board, list[Path]]:
     """Load and validate every record of `suite` under `root`; write README.md, <table>.csv and index.html.
 
-    Output goes to `out` (default ``<root>/<version>``) and is byte-identical for the same records.
+    `correction` (holm | bh) overrides the suite's; output goes to `out` (default ``<root>/<version>``) and is byte-identical for the same records.
 
     Example:
         >>> board, files = publish("leaderboards", load_suite("v1"))  # doctest: +SKIP
     """
     records = load_records(root, suite)
-    board = build_board(records, suite, alpha=alpha)
+    board = build_board(records, suite, alpha=alpha, correction=correction)
     folder = Path(out) if out is not None else Path(root) / suite.version
     files = {"README.md": render_markdown(board), "index.html": render_html(board)}
     files.update({f"csv/{name}": text for name, text in render_csv(board).items()})

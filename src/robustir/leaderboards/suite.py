@@ -25,7 +25,7 @@ from typing import Any
 from robustir.errors import RobustirError, unknown_name
 from robustir.types import AttackSpec
 
-__all__ = ["KNOWN_SUITES", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "available_suites", "load_suite", "suite_hash"]
+__all__ = ["KNOWN_SUITES", "BoardOptions", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "available_suites", "load_suite", "suite_hash"]
 
 # version -> sha256 of its canonical content. A new or changed suite needs a new entry here.
 KNOWN_SUITES: dict[str, str] = {
@@ -65,6 +65,16 @@ class SuiteAttack:
 
 
 @dataclass(frozen=True)
+class BoardOptions:
+    """The suite's `[board]` table: the uncertainty shown beside the ranking (suites from v2 on)."""
+
+    uncertainty: bool = False  # rank intervals, tied ranks, worst-case column, effect sizes
+    correction: str = "holm"  # multiple-testing correction of the marks: holm | bh
+    n_resamples: int = 2000  # bootstrap resamples for rank and effect intervals
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class Suite:
     version: str
     description: str
@@ -74,6 +84,7 @@ class Suite:
     tasks: tuple[SuiteTask, ...]
     attacks: tuple[SuiteAttack, ...]
     content_hash: str
+    board: BoardOptions = BoardOptions()
 
     @property
     def attack_labels(self) -> tuple[str, ...]:
@@ -178,6 +189,7 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
     if len({a.spec for a in attacks}) != len(attacks) or len({a.label for a in attacks}) != len(attacks):
         raise SuiteError(f"{source}: an attack spec or label appears twice")
     return Suite(
+        board=_board_options(content.get("board", {}), source),
         version=version,
         description=str(content.get("description", "")),
         metrics=metrics,
@@ -187,6 +199,25 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
         attacks=tuple(attacks),
         content_hash=suite_hash(content),
     )
+
+
+def _board_options(table: Any, source: str) -> BoardOptions:
+    where = f"{source} [board]"
+    if not isinstance(table, dict):
+        raise SuiteError(f"{where}: expected a table")
+    unknown = set(table) - set(BoardOptions.__dataclass_fields__)
+    if unknown:
+        raise SuiteError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    opts = BoardOptions(**table)
+    if not isinstance(opts.uncertainty, bool):
+        raise SuiteError(f"{where}: 'uncertainty' must be true or false")
+    if opts.correction not in ("holm", "bh"):
+        raise SuiteError(f"{where}: 'correction' must be 'holm' or 'bh', got {opts.correction!r}")
+    for key in ("n_resamples", "seed"):
+        v = getattr(opts, key)
+        if isinstance(v, bool) or not isinstance(v, int) or v < (1000 if key == "n_resamples" else 0):
+            raise SuiteError(f"{where}: {key!r} must be an integer (n_resamples >= 1000), got {v!r}")
+    return opts
 
 
 def load_suite(name_or_path: str | Path = "v1", *, allow_unregistered: bool = False) -> Suite:
