@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
+from robustir.leaderboards.cells import Cell, Table
 from robustir.leaderboards.schema import CLEAN, Record
 from robustir.leaderboards.significance import paired_p
 from robustir.leaderboards.uncertainty import adjust
@@ -29,22 +30,6 @@ __all__ = ["Board", "Cell", "Entry", "Table", "build_board"]
 
 CellKey = tuple[str, str, str, str, str]  # dataset, setting, lang, doc_lang, attack
 Unit = tuple[CellKey, str]  # (cell, query id)
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: float | int | str | None
-    mark: bool = False  # significantly below the column's best entry (Holm-adjusted)
-    p: float | None = None  # Holm-adjusted p-value against the column's best entry
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    note: str = ""
 
 
 @dataclass(frozen=True)

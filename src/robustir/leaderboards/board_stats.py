@@ -3,8 +3,10 @@ effect sizes, worst-case robustness, and the model metadata."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
+from robustir.leaderboards.cells import Cell, Table
+from robustir.leaderboards.suite import Suite
 from robustir.leaderboards.uncertainty import (
     effects_vs_best,
     per_unit,
@@ -15,9 +17,7 @@ from robustir.leaderboards.uncertainty import (
     worst_case,
 )
 
-if TYPE_CHECKING:
-    from robustir.leaderboards.board import Entry
-    from robustir.leaderboards.suite import Suite
+Entry = Any  # robustir.leaderboards.board.Entry (board imports this module)
 
 __all__ = ["model_table", "uncertainty_table"]
 
@@ -31,9 +31,7 @@ def _worst(entry: Entry, attacks: Sequence[str]) -> float | None:
     return worst_case({a: t for a, t in by_attack.items() if t})
 
 
-def uncertainty_table(entries: Sequence[Entry], suite: Suite, metric: str, alpha: float, correction: str):  # -> Table
-    from robustir.leaderboards.board import Cell, Table
-
+def uncertainty_table(entries: Sequence[Entry], suite: Suite, metric: str, alpha: float, correction: str) -> Table:
     ranked = [e for e in entries if e.complete]
     units = [per_unit(e.attacked) for e in ranked]
     matrix = unit_matrix(units)
@@ -82,9 +80,7 @@ def _policy(model: dict) -> str:
     return f"truncate at {n} tokens" if n else "whole text (model's own limit)"
 
 
-def model_table(entries: Sequence[Entry]):  # -> Table
-    from robustir.leaderboards.board import Cell, Table
-
+def model_table(entries: Sequence[Entry]) -> Table:
     rows = []
     for e in entries:
         m = e.record.model
