@@ -151,8 +151,82 @@ def _scatter(board: Board, m: int) -> str:
     return "".join(parts)
 
 
+JS_FILTERS = """
+(function(){
+  var sel=document.querySelectorAll('select.filter');
+  function apply(){
+    var want={};sel.forEach(function(s){want[s.getAttribute('data-key')]=s.value;});
+    var shown=0;
+    document.querySelectorAll('#table-cells tbody tr').forEach(function(tr){
+      var ok=Object.keys(want).every(function(k){return !want[k]||tr.getAttribute('data-'+k)===want[k];});
+      tr.style.display=ok?'':'none';if(ok)shown++;
+    });
+    var c=document.getElementById('cells-shown');if(c)c.textContent=String(shown);
+  }
+  sel.forEach(function(s){s.addEventListener('change',apply);});
+  function csv(table){
+    var out=[];table.querySelectorAll('tr').forEach(function(tr){
+      if(tr.style.display==='none')return;
+      var row=[];tr.querySelectorAll('th,td').forEach(function(c){
+        var v=c.getAttribute('data-v');if(v===null||v==='')v=c.textContent;
+        row.push('"'+String(v).replace(/"/g,'""')+'"');});
+      out.push(row.join(','));});
+    return out.join('\\n')+'\\n';
+  }
+  window.robustirTableCsv=function(id){return csv(document.getElementById(id));};
+  document.querySelectorAll('a.csv').forEach(function(a){
+    a.addEventListener('click',function(ev){
+      ev.preventDefault();
+      var blob=new Blob([csv(document.getElementById(a.getAttribute('data-table')))],{type:'text/csv'});
+      var url=URL.createObjectURL(blob);var tmp=document.createElement('a');
+      tmp.href=url;tmp.download=a.getAttribute('data-table').replace('table-','')+'.csv';
+      document.body.appendChild(tmp);tmp.click();tmp.remove();URL.revokeObjectURL(url);
+    });
+  });
+})();
+"""
+
+
+def _csv_link(table_id: str) -> str:
+    return f'<p class="note"><a href="#" class="csv" data-table="{escape(table_id)}">download this table as CSV</a></p>'
+
+
+def _cells_html(board: Board) -> str:
+    """Every attacked cell of every entry, with data attributes the filters select on."""
+    rows, langs, settings, attacks = [], set(), set(), set()
+    for e in board.entries:
+        for key, (c, a) in sorted(e.cells.items()):
+            dataset, setting, lang, doc_lang, attack = key
+            langs.add(lang)
+            settings.add(f"{dataset}/{setting}")
+            attacks.add(attack)
+            attrs = f'data-lang="{escape(lang)}" data-setting="{escape(f"{dataset}/{setting}")}" data-attack="{escape(attack)}"'
+            vals = [e.name, dataset, setting, lang, doc_lang, attack]
+            tds = "".join(f'<td class="t" data-v="{escape(v)}">{escape(v)}</td>' for v in vals)
+            tds += "".join(f'<td data-v="{x!r}">{x:.4f}</td>' for x in (c, a, c - a))
+            rows.append(f"<tr {attrs}>{tds}</tr>")
+
+    def select(key: str, label: str, values: set[str]) -> str:
+        opts = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in sorted(values))
+        return f'<label>{escape(label)} <select class="filter" data-key="{key}"><option value="">all</option>{opts}</select></label> '
+
+    heads = ["Model", "Dataset", "Setting", "Query lang", "Doc lang", "Attack", "Clean", "Attacked", "Drop"]
+    head = ""
+    for i, h in enumerate(heads):
+        kind, cls = ("num", "") if i >= 6 else ("text", ' class="t"')
+        head += f'<th data-type="{kind}"{cls}>{escape(h)}</th>'
+    filters = select("lang", "Language", langs) + select("setting", "Setting", settings) + select("attack", "Attack family", attacks)
+    return (
+        f'<h2>Every cell</h2><p class="note">{filters} &mdash; <span id="cells-shown">{len(rows)}</span> cells shown. '
+        f"Mean {escape(board.metric)} of the cell's queries.</p>"
+        f'<table class="sortable" id="table-cells"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        + _csv_link("table-cells")
+    )
+
+
 def render_html(board: Board) -> str:
     s = board.suite
+    v2 = s.board.uncertainty
     body = [
         f"<h1>robustir leaderboard: suite {escape(s.version)}</h1>",
         f'<p class="note">{escape(s.description)}. Suite content hash {escape(s.content_hash[:16])}; '
@@ -163,7 +237,12 @@ def render_html(board: Board) -> str:
         "<h2>Clean vs attacked, per model (one point per cell; dashed: no drop)</h2>",
         '<div class="charts">' + "".join(_scatter(board, m) for m in range(len(board.entries))) + "</div>",
     ]
-    body += [_table_html(t) for t in board.tables[1:]]
+    if v2:
+        body[2] = _table_html(board.tables[0]) + _csv_link("table-overall")
+        body += [_table_html(t) + _csv_link(f"table-{t.key}") for t in board.tables[1:]]
+        body.append(_cells_html(board))
+    else:
+        body += [_table_html(t) for t in board.tables[1:]]
     skipped: dict[tuple[str, str, str], set[str]] = {}
     for e in board.entries:
         for d in e.record.skipped:
@@ -180,5 +259,5 @@ def render_html(board: Board) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         f"<title>robustir leaderboard {escape(s.version)}</title><style>{CSS}</style></head><body>"
         + "\n".join(body)
-        + f"<script>{JS}</script></body></html>\n"
+        + f"<script>{JS}{JS_FILTERS if v2 else ''}</script></body></html>\n"
     )
