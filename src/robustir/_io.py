@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-
 import json
 import os
 import tempfile
@@ -17,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from robustir.errors import DataError
+from robustir.errors import DataError, FileSystemError, os_error
 
 __all__ = [
     "OFFLINE_VARS",
@@ -26,6 +25,11 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
+    "check_id",
+    "check_target",
+    "check_text",
+    "dir_mode",
+    "file_mode",
     "cache_root",
     "dump_json",
     "iter_jsonl",
@@ -67,12 +71,59 @@ def stable_hash(value: str | bytes) -> int:
     return int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
 
 
+_UMASK: list[int] = []
+
+
+def _umask() -> int:
+    if not _UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return _UMASK[0]
+
+
+def file_mode() -> int:
+    """0o666 less the process umask: what open() would give a new file (mkstemp gives 0o600)."""
+    return 0o666 & ~_umask()
+
+
+def dir_mode() -> int:
+    """0o777 less the process umask: what mkdir would give (mkdtemp gives 0o700)."""
+    return 0o777 & ~_umask()
+
+
+def check_target(path: str | Path) -> Path:
+    """The file a write to `path` replaces: `path` itself, or, for a symbolic link, the file it
+    points to (a link is written through deliberately, never replaced by a file). Anything that
+    exists and is not a regular file (a FIFO, a device such as /dev/null, a folder, a socket)
+    is refused with one line: an atomic rename would replace it."""
+    import stat
+
+    path = Path(path)
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise os_error(exc, path) from None
+    if stat.S_ISREG(st.st_mode):
+        return target
+    kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode)
+            else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
+    raise FileSystemError(f"refusing to write {path}: it exists and is {kind}; give a path to a regular file")
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Open a temporary file beside `path`; rename it onto `path` only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Open a temporary file beside `path`; rename it onto `path` only on success. The new file
+    gets the mode a plain open() would (umask honoured); file-system errors become one line."""
+    target = check_target(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise os_error(exc, path) from None
     try:
         if "b" in mode:
             fh: IO[Any] = os.fdopen(fd, mode)
@@ -82,10 +133,13 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, target)
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, FileSystemError):
+            raise os_error(exc, path) from None
         raise
 
 
@@ -151,9 +205,38 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(f"{path}:{lineno}: malformed JSON ({exc.msg})") from None
+        except RecursionError:
+            raise DataError(f"{path}:{lineno}: JSON nested too deeply to be a record") from None
         if not isinstance(obj, dict):
             raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
         yield lineno, obj
+
+
+_SURROGATE = None
+
+
+def check_text(value: object, where: str, field: str) -> str:
+    """`value` if it is a string that UTF-8 can encode; else a one-line DataError naming
+    `where` (file:line) and the field. A lone surrogate ("\\ud800" in JSON) decodes into a
+    Python string but can never be written back out, so it is refused at load."""
+    global _SURROGATE
+    if not isinstance(value, str):
+        raise DataError(f"{where}: field {field!r} must be a string, got {type(value).__name__}")
+    if _SURROGATE is None:
+        import re
+
+        _SURROGATE = re.compile("[\ud800-\udfff]")
+    m = _SURROGATE.search(value)
+    if m:
+        raise DataError(f"{where}: field {field!r} holds a lone surrogate (U+{ord(m.group()):04X}), not valid Unicode text")
+    return value
+
+
+def check_id(value: object, where: str, field: str) -> str:
+    """An id given as a string or an integer (not a bool, a float or null), as a string."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise DataError(f"{where}: field {field!r} must be a string or an integer id, got {type(value).__name__} {value!r:.40}")
+    return check_text(str(value), where, field)
 
 
 def read_text(path: str | Path) -> str:
@@ -169,6 +252,8 @@ def read_json(path: str | Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg})") from None
+    except RecursionError:
+        raise DataError(f"{path}: JSON nested too deeply") from None
 
 
 def sha256_file(path: str | Path, *, chunk: int = 1 << 20) -> str:

@@ -24,6 +24,17 @@ class ResourceMissingError(RobustirError):
     """A resource (lexicon, model weights, dataset) is not available offline."""
 
 
+class FileSystemError(RobustirError):
+    """A path cannot be written or read: not a regular file, a missing or read-only folder, a
+    parent that is a file. The message names the path."""
+
+
+def os_error(exc: OSError, path: object, action: str = "write") -> FileSystemError:
+    """One clear line for an OSError on `path` (no traceback)."""
+    why = exc.strerror or type(exc).__name__
+    return FileSystemError(f"cannot {action} {path}: {why}")
+
+
 def unknown_name(kind: str, name: str, known: Iterable[str]) -> UnknownNameError:
     """Build an error for an unknown `name` of `kind`, suggesting close matches."""
     known = sorted(known)

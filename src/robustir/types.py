@@ -249,10 +249,16 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
+MAX_VALUE_CHARS = 200  # one parameter value of an attack spec (a number, a word, a short list)
+MAX_SPEC_CHARS = 4000
+
+
 def _parse_value(raw: str) -> Any:
     raw = raw.strip()
     if not raw:
         raise RobustirError("empty parameter value in attack spec")
+    if len(raw) > MAX_VALUE_CHARS:
+        raise RobustirError(f"parameter value of {len(raw):,} characters in attack spec (at most {MAX_VALUE_CHARS}): {raw[:40]}...")
     low = raw.lower()
     if low in ("true", "false"):
         return low == "true"
@@ -329,6 +335,8 @@ class AttackSpec:
     def parse(cls, text: str) -> AttackSpec:
         if not isinstance(text, str) or not text.strip():
             raise RobustirError("empty attack spec; expected e.g. 'typo.keyboard(rate=0.1)'")
+        if len(text) > MAX_SPEC_CHARS:
+            raise RobustirError(f"attack spec of {len(text):,} characters (at most {MAX_SPEC_CHARS}): {text[:40]}...")
         steps = []
         for part in _split_top(text.strip(), "+"):
             part = part.strip()

@@ -26,6 +26,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "train": "robustir.cli.train:train_cmd",
     "models": "robustir.cli.models:models_cmd",
     "encode": "robustir.cli.encode:encode_cmd",
+    "reproduce": "robustir.cli.reproduce:reproduce_cmd",
+    "audit": "robustir.cli.audit:audit_cmd",
 }
 
 
@@ -74,6 +76,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except RobustirError as exc:
         click.echo(f"robustir: error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a file-system error no library call turned into one line
+        from robustir.errors import os_error
+
+        click.echo(f"robustir: error: {os_error(exc, exc.filename or '?', 'use')}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

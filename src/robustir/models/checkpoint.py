@@ -15,13 +15,14 @@ from typing import Any
 
 from robustir.errors import RobustirError
 
-__all__ = ["TRAINING_FILE", "CheckpointInfo", "inspect_checkpoint"]
+__all__ = ["TRAINING_FILE", "CheckpointInfo", "inspect_checkpoint", "verify_weights"]
 
 # The record `robustir train` writes into a checkpoint it made (read by the leaderboard).
 TRAINING_FILE = "robustir_training.json"
 
 PICKLE_WEIGHTS = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
 NOT_WEIGHTS = {"training_args.bin", "optimizer.pt", "scheduler.pt", "rng_state.pth", "scaler.pt"}
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "sentencepiece.bpe.model", "spiece.model", "tokenizer.model", "vocab.json")
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,17 @@ def inspect_checkpoint(path: str | Path, *, allow_pickle: bool = False, trust_re
             f"refusing pickle weights in {path} ({', '.join(pickles)}): unpickling can run arbitrary code. "
             "Convert them to safetensors, or pass allow_pickle=True (--allow-unsafe-weights) if you trust the source"
         )
+    if not any(p.name in TOKENIZER_FILES for p in files):
+        raise RobustirError(
+            f"no tokenizer in {path}: expected one of {', '.join(TOKENIZER_FILES)} beside the weights "
+            "(save the tokenizer with the model)"
+        )
     remote: list[str] = []
     modules: Any = None
-    if (path / "config.json").is_file():
-        cfg = _read_json(path / "config.json")
+    for name in ("config.json", "tokenizer_config.json"):
+        cfg = _read_json(path / name) if (path / name).is_file() else None
         if isinstance(cfg, dict) and cfg.get("auto_map"):
-            remote.append("config.json declares auto_map (custom model code)")
+            remote.append(f"{name} declares auto_map (custom {'model' if name == 'config.json' else 'tokenizer'} code)")
     if (path / "modules.json").is_file():
         modules = _read_json(path / "modules.json")
         for m in modules if isinstance(modules, list) else []:
@@ -123,3 +129,46 @@ def inspect_checkpoint(path: str | Path, *, allow_pickle: bool = False, trust_re
     return CheckpointInfo(
         path.resolve(), layout, safes, pickles, tuple(remote), _st_pooling(path, modules), prompts, h.hexdigest()[:16]
     )
+
+
+def _weight_names(folder: Path) -> set[str]:
+    from safetensors import safe_open
+
+    names: set[str] = set()
+    for f in sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*/*.safetensors")):
+        try:
+            with safe_open(str(f), framework="numpy") as fh:
+                names.update(fh.keys())
+        except Exception as exc:  # noqa: BLE001  (safetensors raises its own error types)
+            raise RobustirError(f"weights file {f} is not readable safetensors ({str(exc).splitlines()[0][:120]})") from None
+    return names
+
+
+def _matches(expected: str, stored: set[str], suffixes: set[str]) -> bool:
+    """A parameter is present when a stored name equals it up to a leading module prefix
+    (`bert.`, `model.`, `0.auto_model.`: checkpoints save the same weights under different roots)."""
+    if expected in stored:
+        return True
+    parts = expected.split(".")
+    return any(".".join(parts[i:]) in suffixes for i in range(1, len(parts)))
+
+
+def verify_weights(module: Any, folder: str | Path) -> None:
+    """Refuse a local checkpoint whose safetensors files do not hold `module`'s parameters: loading
+    would silently initialise them at random (a different model on every run). Pooler weights,
+    which retrieval pooling never reads, may be absent."""
+    folder = Path(folder)
+    stored = _weight_names(folder)
+    if not stored:
+        return  # pickle weights (allowed explicitly): transformers' own loading report applies
+    suffixes = {".".join(s.split(".")[i:]) for s in stored for i in range(len(s.split(".")))}
+    expected = [k for k in module.state_dict() if ".pooler." not in f".{k}"]
+    missing = [k for k in expected if not _matches(k, stored, suffixes)]
+    if missing:
+        own = {k.split(".")[-1] for k in expected}
+        unexpected = sorted(s for s in stored if s.split(".")[-1] not in own)
+        raise RobustirError(
+            f"checkpoint {folder} lacks the model's weights: {len(missing)} of {len(expected)} parameters missing "
+            f"(e.g. {', '.join(missing[:3])}); {len(unexpected)} unexpected (e.g. {', '.join(unexpected[:3]) or '-'}). "
+            "It would run with random weights; save the model's own state dict"
+        )

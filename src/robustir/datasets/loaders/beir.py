@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from robustir._io import iter_jsonl, read_text
+from robustir._io import check_id, check_text, iter_jsonl, read_text
 from robustir.datasets.base import Dataset, DatasetInfo, datasets, require_dir, resolve_lang_split
 from robustir.errors import DataError, RobustirError
 from robustir.languages import LANGUAGES
@@ -22,6 +22,8 @@ def read_qrels_tsv(path: Path) -> dict[str, dict[str, int]]:
         raise DataError(f"beir: qrels file {path} does not exist (split missing)")
     out: dict[str, dict[str, int]] = {}
     for lineno, line in enumerate(read_text(path).splitlines(), start=1):
+        if lineno == 1:
+            line = line.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Excel, Notepad)
         if not line.strip():
             continue
         cols = line.rstrip("\n").split("\t")
@@ -63,13 +65,14 @@ class BEIRLoader:
         for lineno, obj in iter_jsonl(cpath):
             if "_id" not in obj or "text" not in obj:
                 raise DataError(f"{cpath}:{lineno}: missing required field '_id' or 'text'")
-            did = str(obj["_id"])
+            did = check_id(obj["_id"], f"{cpath}:{lineno}", "_id")
             if did in seen:
                 raise DataError(f"{cpath}:{lineno}: duplicate document id {did!r}")
             seen.add(did)
             ids.append(did)
-            titles.append(str(obj.get("title") or ""))
-            texts.append(str(obj["text"]))
+            title = obj.get("title")
+            titles.append("" if title is None else check_text(title, f"{cpath}:{lineno}", "title"))
+            texts.append(check_text(obj["text"], f"{cpath}:{lineno}", "text"))
         corpus = Corpus(tuple(ids), tuple(texts), (lang,) * len(ids), tuple(titles))
         qrels = read_qrels_tsv(root / "qrels" / f"{split}.tsv")
         qpath = _find(root, "queries")
@@ -77,12 +80,13 @@ class BEIRLoader:
         for lineno, obj in iter_jsonl(qpath):
             if "_id" not in obj or "text" not in obj:
                 raise DataError(f"{qpath}:{lineno}: missing required field '_id' or 'text'")
-            qid = str(obj["_id"])
+            qid = check_id(obj["_id"], f"{qpath}:{lineno}", "_id")
+            text = check_text(obj["text"], f"{qpath}:{lineno}", "text")
             if qid in queries:
                 raise DataError(f"{qpath}:{lineno}: duplicate query id {qid!r}")
-            if qid in qrels and not str(obj["text"]).strip():
+            if qid in qrels and not text.strip():
                 raise DataError(f"{qpath}:{lineno}: query {qid!r} has an empty text")
-            queries[qid] = str(obj["text"])
+            queries[qid] = text
         missing = [q for q in qrels if q not in queries]
         if missing:
             raise DataError(f"beir: qrels/{split}.tsv names unknown query {missing[0]!r}")

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from robustir._io import cache_root, iter_jsonl, offline
+from robustir._io import cache_root, check_id, check_text, iter_jsonl, offline
 from robustir.datasets.base import (
     Dataset,
     DatasetInfo,
@@ -44,8 +44,11 @@ def _field(obj: dict[str, Any], key: str, kind: type, path: Path, lineno: int) -
     if key not in obj:
         raise DataError(f"{path}:{lineno}: missing required field {key!r}")
     value = obj[key]
-    if not isinstance(value, kind):
-        raise DataError(f"{path}:{lineno}: field {key!r} must be {kind.__name__}, got {type(value).__name__}")
+    if kind is str:
+        return check_text(value, f"{path}:{lineno}", key)
+    if isinstance(value, bool) or not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+        raise DataError(f"{path}:{lineno}: field {key!r} must be {names}, got {type(value).__name__}")
     return value
 
 
@@ -54,7 +57,7 @@ def read_corpus(path: Path, lang: str) -> Corpus:
     texts: list[str] = []
     seen: set[str] = set()
     for lineno, obj in iter_jsonl(path):
-        docid = str(_field(obj, "docid", (str, int), path, lineno))  # type: ignore[arg-type]
+        docid = check_id(_field(obj, "docid", (str, int), path, lineno), f"{path}:{lineno}", "docid")  # type: ignore[arg-type]
         text = _field(obj, "text", str, path, lineno)
         if docid in seen:
             raise DataError(f"{path}:{lineno}: duplicate docid {docid!r}")
@@ -71,7 +74,7 @@ def read_queries(path: Path, lang: str) -> tuple[QuerySet, Qrels]:
     texts: list[str] = []
     qrels: dict[str, dict[str, int]] = {}
     for lineno, obj in iter_jsonl(path):
-        qid = str(_field(obj, "query_id", (str, int), path, lineno))  # type: ignore[arg-type]
+        qid = check_id(_field(obj, "query_id", (str, int), path, lineno), f"{path}:{lineno}", "query_id")  # type: ignore[arg-type]
         text = _field(obj, "query", str, path, lineno)
         positives = _field(obj, "positive_passages", list, path, lineno)
         if qid in qrels:
@@ -84,7 +87,7 @@ def read_queries(path: Path, lang: str) -> tuple[QuerySet, Qrels]:
         for p in positives:
             if not isinstance(p, dict) or "docid" not in p:
                 raise DataError(f"{path}:{lineno}: positive passage without 'docid' in query {qid!r}")
-            judged[str(p["docid"])] = 1
+            judged[check_id(p["docid"], f"{path}:{lineno}", "positive_passages.docid")] = 1
         ids.append(qid)
         texts.append(text)
         qrels[qid] = judged

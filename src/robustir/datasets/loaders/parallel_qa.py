@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from robustir._io import atomic_write_bytes, cache_root, offline, read_json
+from robustir._io import atomic_write_bytes, cache_root, check_text, offline, read_json
 from robustir.datasets.base import (
     Dataset,
     DatasetInfo,
@@ -82,6 +82,7 @@ def parse_squad_r(data: Any, lang: str, *, source: str) -> SquadRFile:
             if not isinstance(sentences, list) or not isinstance(breaks, list) or len(sentences) != len(breaks):
                 raise DataError(f"{where}: needs 'sentences' and 'sentence_breaks' of equal length (LAReQA format)")
             for s_idx, sent in enumerate(sentences):
+                check_text(sent, f"{where} sentence {s_idx}", "sentences")
                 ids.append(f"{lang}-{para}-{s_idx}")
                 texts.append(sent.strip() or sent)
             for qa in p.get("qas", []):
@@ -90,6 +91,7 @@ def parse_squad_r(data: Any, lang: str, *, source: str) -> SquadRFile:
                 answers = qa.get("answers") or []
                 if not qid or not isinstance(question, str) or not answers:
                     raise DataError(f"{where}: question needs 'id', 'question' and 'answers'")
+                check_text(question, f"{where} question {qid!r}", "question")
                 if qid in seen:
                     raise DataError(f"{where}: duplicate question id {qid!r}")
                 if not question.strip():

@@ -36,6 +36,10 @@ class HFEncoder:
             if local:
                 raise RobustirError(f"cannot load checkpoint {ckpt}: {str(exc).splitlines()[0]}") from None
             raise hub_missing(spec.name, spec.checkpoint, spec.revision, exc) from None
+        if local:
+            from robustir.models.checkpoint import verify_weights
+
+            verify_weights(self.model, ckpt)
         self.model.to(self.device).eval()
         self.dim = int(self.model.config.hidden_size)
         limit = getattr(self.model.config, "max_position_embeddings", None)

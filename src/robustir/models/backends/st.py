@@ -31,6 +31,11 @@ class STEncoder:
             if is_local(ckpt):
                 raise
             raise hub_missing(spec.name, spec.checkpoint, spec.revision, exc) from None
+        if is_local(ckpt):
+            from robustir.models.checkpoint import verify_weights
+
+            first = self.model[0]
+            verify_weights(getattr(first, "auto_model", None) or getattr(first, "model", first), ckpt)
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = get_dim()
         self.model.eval()
