@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from robustir._io import atomic_write_text, cache_root, dump_json
+from robustir._io import atomic_write_text, cache_root, dir_mode, dump_json
 from robustir.errors import ResourceMissingError, RobustirError
 from robustir.models.spec import ModelSpec
 from robustir.types import Corpus, QuerySet, Run
@@ -98,6 +98,44 @@ def _presegment(text: str, lang: str) -> str:
     return " ".join(t.text.lower() for t in tokenize(text, lang) if t.is_word)
 
 
+def _index_checksums(index_dir: Path) -> dict[str, str]:
+    from robustir._io import sha256_file
+
+    return {p.name: sha256_file(p) for p in sorted(index_dir.iterdir()) if p.is_file() and p.name != "write.lock"}
+
+
+def _index_intact(folder: Path) -> bool:
+    """True when the index was completed and every Lucene file still has the checksum recorded
+    when it was built; a truncated, flipped or missing file (or an index from before checksums
+    were recorded) means: rebuild it, as the dense cache does with a damaged shard."""
+    done = folder / "done.json"
+    if not done.is_file():
+        return False
+    try:
+        record = json.loads(done.read_text(encoding="utf-8"))
+        files = record["files"]
+        index_dir = folder / "index"
+        return isinstance(files, dict) and bool(files) and _index_checksums(index_dir) == files
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _clean_debris(cache_dir: Path, *, older_than_s: float = 3600.0) -> None:
+    """Remove half-built index folders (`.<name>.*`) that a killed run left more than an hour ago
+    (a younger one may belong to a run in progress)."""
+    import time
+
+    if not cache_dir.is_dir():
+        return
+    now = time.time()
+    for p in cache_dir.glob(".*"):
+        try:
+            if p.is_dir() and now - p.stat().st_mtime > older_than_s:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            continue
+
+
 class BM25Retriever:
     """BM25 (k1, b) over one Lucene index per corpus language; results merged by score."""
 
@@ -135,7 +173,9 @@ class BM25Retriever:
             if batch:
                 indexer.add_batch_raw(batch)
             indexer.close()
-            atomic_write_text(tmp / "done.json", dump_json({"format": INDEX_FORMAT, "lang": lang, "documents": len(ids)}))
+            record = {"format": INDEX_FORMAT, "lang": lang, "documents": len(ids), "files": _index_checksums(index_dir)}
+            atomic_write_text(tmp / "done.json", dump_json(record))
+            os.chmod(tmp, dir_mode())
             if folder.exists():
                 shutil.rmtree(folder)
             os.replace(tmp, folder)
@@ -155,9 +195,10 @@ class BM25Retriever:
             by_lang[lang][0].append(i)
             by_lang[lang][1].append(t)
         searchers = {}
+        _clean_debris(self.cache_dir)
         for lang, (ids, txts) in sorted(by_lang.items()):
             folder = self.cache_dir / f"{lang}-{fp[:24]}-v{INDEX_FORMAT}"
-            if not (folder / "done.json").is_file():
+            if not _index_intact(folder):
                 self._build(folder, lang, ids, txts)
             s = _pyserini()["LuceneSearcher"](str(folder / "index"))
             if lang in _PRESEGMENTED:
