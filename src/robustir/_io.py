@@ -114,6 +114,26 @@ def check_target(path: str | Path) -> Path:
     raise FileSystemError(f"refusing to write {path}: it exists and is {kind}; give a path to a regular file")
 
 
+STALE_TEMP_S = 3600.0
+
+
+def _clean_stale_temps(target: Path) -> None:
+    """Remove this file's temporaries (`.<name>.*.tmp`) that a killed run left over an hour ago."""
+    import time
+
+    now = time.time()
+    for p in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > STALE_TEMP_S:
+                p.unlink()
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside `path`; rename it onto `path` only on success. The new file
@@ -121,6 +141,7 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     target = check_target(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale_temps(target)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise os_error(exc, path) from None

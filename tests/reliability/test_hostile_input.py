@@ -78,3 +78,37 @@ def test_promise_a_bom_in_beir_qrels_is_read_as_the_header(tmp_path: Path) -> No
                  qrels="\ufeffquery-id\tcorpus-id\tscore\nq1\td1\t1\n")
     ds = load_dataset("beir", lang="en", data_dir=root)
     assert dict(ds.qrels["q1"]) == {"d1": 1}
+
+
+def test_promise_submission_names_stay_text_in_markdown_and_csv(suite_v1_loaded, tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "leaderboards"))
+    from lb_records import make_record
+
+    from robustir.leaderboards.publish import publish
+    from robustir.leaderboards.store import save_record
+
+    for i, name in enumerate(["[click me](http://evil.example)", "=HYPERLINK(\"http://evil.example\")"]):
+        save_record(make_record(name, suite_v1_loaded, seed=i), tmp_path)
+    publish(tmp_path, suite_v1_loaded)
+    md = (tmp_path / "v1" / "README.md").read_text()
+    assert "\\[click me\\](http://evil.example)" in md and "[click me](" not in md
+    csv_text = (tmp_path / "v1" / "csv" / "overall.csv").read_text()
+    assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
+
+
+def test_promise_leaderboard_root_missing_or_empty_is_an_error(suite_v1_loaded, tmp_path: Path) -> None:
+    from robustir.leaderboards.publish import publish
+
+    with pytest.raises(RobustirError, match="does not exist"):
+        publish(tmp_path / "missing", suite_v1_loaded)
+    with pytest.raises(RobustirError, match="no submissions of suite v1"):
+        publish(tmp_path, suite_v1_loaded)
+
+
+@pytest.fixture()
+def suite_v1_loaded():
+    from robustir.leaderboards.suite import load_suite
+
+    return load_suite("v1")

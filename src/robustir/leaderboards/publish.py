@@ -23,7 +23,14 @@ def publish(
     Example:
         >>> board, files = publish("leaderboards", load_suite("v1"))  # doctest: +SKIP
     """
+    from robustir.errors import RobustirError
+    from robustir.leaderboards.store import submissions_dir
+
+    if not Path(root).is_dir():
+        raise RobustirError(f"leaderboard root {root} does not exist (records live under <root>/<suite>/submissions)")
     records = load_records(root, suite)
+    if not records:
+        raise RobustirError(f"no submissions of suite {suite.version} under {submissions_dir(root, suite.version)}; submit one first")
     board = build_board(records, suite, alpha=alpha, correction=correction)
     folder = Path(out) if out is not None else Path(root) / suite.version
     files = {"README.md": render_markdown(board), "index.html": render_html(board)}

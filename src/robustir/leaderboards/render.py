@@ -26,8 +26,23 @@ def _is_percent(table: Table, header: str) -> bool:
 
 
 def _md_escape(text: str) -> str:
+    """Text of a Markdown table cell that stays text: no table breaks, HTML, code spans, links
+    or images (`[x](http://...)`, `![..](..)`: the brackets are escaped) from a submission name."""
     out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
-    return out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`")
+    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`")
+    return out.replace("[", "\\[").replace("]", "\\]")
+
+
+def csv_safe(text: str) -> str:
+    """A CSV field a spreadsheet shows as text: a leading = + - @ (a formula, e.g. a submission
+    named '=HYPERLINK(...)') gets a quote mark; plain numbers and a lone '-' stay as they are."""
+    if text[:1] not in ("=", "+", "-", "@", "\t", "\r") or text == "-":
+        return text
+    try:
+        float(text)
+        return text
+    except ValueError:
+        return "'" + text
 
 
 def markdown_table(table: Table) -> str:
@@ -90,7 +105,7 @@ def render_csv(board: Board) -> dict[str, str]:
             vals: list[str] = []
             for cell, p in zip(row, with_p):
                 v = cell.value
-                vals.append("" if v is None else f"{v:.6f}" if isinstance(v, float) else str(v))
+                vals.append("" if v is None else f"{v:.6f}" if isinstance(v, float) else csv_safe(str(v)))
                 if p:
                     vals += ["" if cell.p is None else f"{cell.p:.6g}", "yes" if cell.mark else "no"]
             w.writerow(vals)
