@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from robustir.benchmark.results import load_report
+from robustir.benchmark.report import load_report
 from robustir.cli import main
 
 
@@ -30,18 +30,18 @@ def test_score_cli_on_embedded_sample(tmp_path: Path, capsys: pytest.CaptureFixt
 
     from robustir.benchmark.summary import summary_rows
 
-    spec = rep.comparisons[0]["attack"]
+    spec = rep.comparisons[0].attack
     clean, attacked = [], []
     for lang in ("de", "en"):
         c = rep.scores("muse-v3", "mono", lang, lang, None, "ndcg@10")
         a = rep.scores("muse-v3", "mono", lang, lang, spec, "ndcg@10")
         clean += [c[q] for q in a]
         attacked += [a[q] for q in a]
-    row = next(r for r in summary_rows(rep) if r["setting"] == "mono" and r["metric"] == "ndcg@10")
-    assert row["cells"] == 2 and row["n"] == 12
-    assert row["clean"] == pytest.approx(sum(clean) / 12) and row["attacked"] == pytest.approx(sum(attacked) / 12)
+    row = next(r for r in summary_rows(rep) if r.setting == "mono" and r.metric == "ndcg@10")
+    assert row.cells == 2 and row.n == 12
+    assert row.clean == pytest.approx(sum(clean) / 12) and row.attacked == pytest.approx(sum(attacked) / 12)
     if clean != attacked:
-        assert row["p"] == pytest.approx(sps.ttest_rel(clean, attacked).pvalue)
+        assert row.p == pytest.approx(sps.ttest_rel(clean, attacked).pvalue)
     assert len(summary_rows(rep)) == 4  # (mono, multi) x 2 metrics
 
 

@@ -43,8 +43,8 @@ def test_counts_settings_and_single_encoding(e2e, xquad_dir: Path) -> None:
     # 30 clean cells + the same 30 attacked; (5 mono + 20 cross + 5 pooled) x 2 metrics + 5 lang_bias
     assert len(report.runs) == 60
     assert len(report.comparisons) == 65
-    assert {r["n"] for r in report.comparisons} == {100}
-    assert all(0.0 <= r["p"] <= r["p_holm"] <= 1.0 for r in report.comparisons)
+    assert {r.n for r in report.comparisons} == {100}
+    assert all(0.0 <= r.p <= r.p_holm <= 1.0 for r in report.comparisons)
     assert data["models"][0]["name"] == "muse-v3" and data["models"][0]["revision"]
     assert data["models"][0]["unsupported_langs"] == ["hi"]  # muse-v3 does not declare Hindi
     assert data["attacks"][0]["seed"] == 0 and data["dataset"]["revision"].startswith("local:")
@@ -53,12 +53,12 @@ def test_counts_settings_and_single_encoding(e2e, xquad_dir: Path) -> None:
 @pytest.mark.slow
 def test_scores_are_sensible(e2e) -> None:
     _, _, _, report = e2e
-    mono_en = next(r for r in report.comparisons if r["setting"] == "mono" and r["query_lang"] == "en" and r["metric"] == "map")
-    assert 0.4 < mono_en["clean"] <= 1.0  # a multilingual encoder finds most English answers
-    drops = [r["abs_drop"] for r in report.comparisons if r["metric"] in ("map", "ndcg@10")]
+    mono_en = next(r for r in report.comparisons if r.setting == "mono" and r.query_lang == "en" and r.metric == "map")
+    assert 0.4 < mono_en.clean <= 1.0  # a multilingual encoder finds most English answers
+    drops = [r.abs_drop for r in report.comparisons if r.metric in ("map", "ndcg@10")]
     assert sum(drops) / len(drops) > 0  # 20% character typos hurt on average
-    bias = [r for r in report.comparisons if r["metric"] == "lang_bias"]
-    assert len(bias) == 5 and all(r["clean"] >= 0 for r in bias)
+    bias = [r for r in report.comparisons if r.metric == "lang_bias"]
+    assert len(bias) == 5 and all(r.clean >= 0 for r in bias)
 
 
 @pytest.mark.slow

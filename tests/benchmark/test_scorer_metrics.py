@@ -76,3 +76,48 @@ def test_unknown_or_malformed_metric_is_a_clear_error(bad: str) -> None:
 def test_unknown_metric_suggests_close_match() -> None:
     with pytest.raises(UnknownNameError, match="did you mean 'ndcg@10'"):
         parse_metric("ndgc@10")
+
+
+def test_unknown_metric_message_lists_the_registered_families() -> None:
+    with pytest.raises(UnknownNameError) as exc:
+        parse_metric("bleu")
+    assert str(exc.value) == (
+        "unknown metric 'bleu' (known: ndcg@10, map, recall@1, recall@10, recall@100, mrr@10, p@10; "
+        "any cutoff @N works for ndcg, map, recall, mrr, p)"
+    )
+    with pytest.raises(RobustirError, match=r"^metric 'precision' needs a cutoff, e.g. 'p@10'$"):
+        parse_metric("precision")
+
+
+def test_builtin_families_come_from_their_own_module() -> None:
+    from robustir.benchmark.metrics import METRIC_FAMILIES, MetricFamily, metric_families, register_family
+
+    assert dict(METRIC_FAMILIES) == {"ndcg": ("nDCG", False, True), "map": ("AP", False, True), "recall": ("R", True, True),
+                                     "mrr": ("RR", False, True), "p": ("P", True, True)}
+    assert type(metric_families.get("map")).__module__ == "robustir.benchmark.metrics"
+    assert {str(parse_metric(a)) for a in ("ap", "r@5", "rr", "recip_rank", "precision@3")} == {"map", "recall@5", "mrr", "p@3"}
+    with pytest.raises(RobustirError, match="alias 'ap' of 'avgp' is already taken"):
+        register_family(MetricFamily("avgp", "AP", aliases=("ap",)))
+    with pytest.raises(RobustirError, match="metric family 'ndcg' is already registered"):
+        register_family(MetricFamily("ndcg", "nDCG"))
+    assert "avgp" not in metric_families
+
+
+def test_a_new_family_is_one_registration(tmp_path) -> None:
+    """In a fresh interpreter (the registry is process-wide): Bpref via ir_measures, no cutoff."""
+    import subprocess
+    import sys
+
+    code = (
+        "from robustir.benchmark.metrics import MetricFamily, evaluate, parse_metric, register_family\n"
+        "from robustir.types import Qrels, Run\n"
+        "register_family(MetricFamily('bpref', 'Bpref', cutoff_allowed=False, examples=('bpref',)))\n"
+        "qrels = Qrels({'q1': {'d1': 1, 'd2': 0}, 'q2': {'d1': 1, 'd2': 0}})\n"
+        "got = evaluate(qrels, Run({'q1': {'d1': 2.0, 'd2': 1.0}, 'q2': {'d2': 2.0, 'd1': 1.0}}), ['BPREF'])\n"
+        "assert got == {'bpref': {'q1': 1.0, 'q2': 0.0}}, got\n"
+        "try:\n    parse_metric('bpref@5')\nexcept Exception as e:\n    print(e)\n"
+        "try:\n    parse_metric('bprf')\nexcept Exception as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "metric 'bpref@5' takes no cutoff; write 'bpref'"
+    assert out[1].startswith("unknown metric 'bprf'; did you mean 'bpref'?") and out[1].endswith("works for ndcg, map, recall, mrr, p)")

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from robustir.datasets import datasets, load_dataset
-from robustir.benchmark.results import load_report
+from robustir.benchmark.report import load_report
 from robustir.benchmark.scoring import score
 from robustir.benchmark.settings import Cell, plan_cells, qrels_for, ranks_of
 from robustir.errors import DataError, RobustirError, UnknownNameError
@@ -72,27 +72,27 @@ def test_score_all_settings_dense_encodes_pooled_corpus_once(toy, tmp_path: Path
     assert rep.data["metrics"] == ["ndcg@10", "map", "lang_bias"]
     # attacked en appears in mono en->en, cross en->de, multi en->pooled; 2 metrics + lang_bias in multi
     rows = rep.comparisons
-    assert sorted({(r["setting"], r["corpus_lang"]) for r in rows}) == [("cross", "de"), ("mono", "en"), ("multi", "pooled")]
+    assert sorted({(r.setting, r.corpus_lang) for r in rows}) == [("cross", "de"), ("mono", "en"), ("multi", "pooled")]
     assert len(rows) == 7
-    mono = next(r for r in rows if r["setting"] == "mono" and r["metric"] == "map")
+    mono = next(r for r in rows if r.setting == "mono" and r.metric == "map")
     clean = rep.scores("toy-dense", "mono", "en", "en", None, "map")
     attacked = rep.scores("toy-dense", "mono", "en", "en", SPEC, "map")
     c = np.array([clean[q] for q in sorted(clean)])
     a = np.array([attacked[q] for q in sorted(clean)])
-    assert mono["clean"] == pytest.approx(c.mean()) and mono["attacked"] == pytest.approx(a.mean())
-    assert mono["abs_drop"] == pytest.approx(c.mean() - a.mean())
-    assert mono["abs_drop"] > 0
-    assert mono["rel_drop"] == pytest.approx((c.mean() - a.mean()) / c.mean())
-    assert mono["wins"] == int((c > a).sum()) and mono["losses"] == int((c < a).sum())
-    assert mono["p"] == pytest.approx(stats.ttest_rel(c, a).pvalue)
-    ps = [r["p"] for r in rows]
-    assert [r["p_holm"] for r in rows] == pytest.approx([min(1.0, x) for x in _holm(ps)])
+    assert mono.clean == pytest.approx(c.mean()) and mono.attacked == pytest.approx(a.mean())
+    assert mono.abs_drop == pytest.approx(c.mean() - a.mean())
+    assert mono.abs_drop > 0
+    assert mono.rel_drop == pytest.approx((c.mean() - a.mean()) / c.mean())
+    assert mono.wins == int((c > a).sum()) and mono.losses == int((c < a).sum())
+    assert mono.p == pytest.approx(stats.ttest_rel(c, a).pvalue)
+    ps = [r.p for r in rows]
+    assert [r.p_holm for r in rows] == pytest.approx([min(1.0, x) for x in _holm(ps)])
     # the saved report reloads and re-tests from its per-query scores alone
     loaded = load_report(tmp_path / "r.json")
     assert loaded.data == json.loads(rep.to_json())
     perm1 = loaded.retest(test="permutation", seed=5)
     perm2 = loaded.retest(test="permutation", seed=5)
-    assert [r["p"] for r in perm1.comparisons] == [r["p"] for r in perm2.comparisons]
+    assert [r.p for r in perm1.comparisons] == [r.p for r in perm2.comparisons]
 
 
 def _holm(p: list[float]) -> list[float]:
@@ -130,13 +130,13 @@ def test_dense_and_generic_paths_agree_and_models_are_compared(toy, tmp_path: Pa
                 settings="mono,cross", metrics="ndcg@10")
     assert sparse.stats["index_calls"] == 2  # generic path: each language corpus once
     for r in rep.runs:
-        if r["model"] == "toy-dense":
-            twin = rep.scores("toy-sparse", r["setting"], r["query_lang"], r["corpus_lang"], r["attack"], "ndcg@10")
-            assert r["scores"]["ndcg@10"] == pytest.approx(twin)
+        if r.model == "toy-dense":
+            twin = rep.scores("toy-sparse", r.setting, r.query_lang, r.corpus_lang, r.attack, "ndcg@10")
+            assert r.scores["ndcg@10"] == pytest.approx(twin)
     assert len(rep.model_comparisons) == 2  # (mono de->de, cross de->en) x ndcg@10
     m = rep.model_comparisons[0]
-    assert m["model_a"] == "toy-dense" and m["model_b"] == "toy-sparse" and m["diff"] == pytest.approx(0.0)
-    assert "p_holm" in m
+    assert m.model_a == "toy-dense" and m.model_b == "toy-sparse" and m.diff == pytest.approx(0.0)
+    assert m.p_holm is not None
 
 
 def test_translate_set_scores_cross_lingual_against_dataset_language(tmp_path: Path) -> None:
@@ -149,13 +149,13 @@ def test_translate_set_scores_cross_lingual_against_dataset_language(tmp_path: P
     rep = score([ToyDense()], "mldr-sample", langs="de", attacked=[att], settings="mono", metrics="ndcg@10")
     assert rep.data["settings"]["counts"] == {"mono": 1, "cross": 1, "multi": 0}
     (row,) = rep.comparisons
-    assert (row["setting"], row["query_lang"], row["corpus_lang"]) == ("cross", "en", "de")
-    assert row["baseline"] == {"setting": "mono", "query_lang": "de", "corpus_lang": "de"}
-    assert row["n"] == 6
+    assert (row.setting, row.query_lang, row.corpus_lang) == ("cross", "en", "de")
+    assert row.baseline == Cell("mono", "de", "de")
+    assert row.n == 6
     # without the mono setting, the monolingual baseline is still scored for the translate set
     rep = score([ToyDense()], "mldr-sample", langs="de", attacked=[att], settings="multi", metrics="ndcg@10")
     assert rep.data["settings"]["counts"] == {"mono": 1, "cross": 1, "multi": 1}
-    assert {(r["setting"], r["attack"] is None) for r in rep.runs} == {("mono", True), ("cross", False), ("multi", True)}
+    assert {(r.setting, r.attack is None) for r in rep.runs} == {("mono", True), ("cross", False), ("multi", True)}
 
 
 def test_dropped_queries_are_paired_on_the_kept_ones(toy, tmp_path: Path) -> None:
@@ -165,7 +165,7 @@ def test_dropped_queries_are_paired_on_the_kept_ones(toy, tmp_path: Path) -> Non
     ok = write_attacked(tmp_path / "ok", dataset="xquad-r", revision=ds["en"].revision,
                         sets=[(SPEC, "en", "en", texts)], dropped={0: 1})
     rep = score([ToyDense()], "xquad-r", langs="en", data_dir=folder, attacked=[ok], metrics="map")
-    assert rep.comparisons[0]["n"] == 4
+    assert rep.comparisons[0].n == 4
     bad = write_attacked(tmp_path / "bad", dataset="xquad-r", revision=ds["en"].revision,
                          sets=[(SPEC, "en", "en", texts)])
     with pytest.raises(DataError, match=r"lacks 1 of the 5 clean en query ids \(manifest says 0 dropped\), e.g. 'q5'"):
@@ -181,7 +181,7 @@ def test_max_queries_scores_a_subset_with_all_candidates(toy, tmp_path: Path) ->
     assert rep.data["query_counts"]["clean"] == {"en": 3, "de": 3}
     assert rep.data["query_counts"]["attacked"] == {f"{SPEC} [en]": 3}
     assert model.stats["corpus_texts_encoded"] == 12
-    assert all(r["n_queries"] == 3 for r in rep.runs)
+    assert all(r.n_queries == 3 for r in rep.runs)
 
 
 def test_attacked_ids_not_in_clean_set_are_refused(toy, tmp_path: Path) -> None:
@@ -250,7 +250,7 @@ def test_render_formats(toy, tmp_path: Path) -> None:
 
 
 def test_reports_of_two_models_merge_and_compare(toy, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from robustir.benchmark.results import merge_reports
+    from robustir.benchmark.report import merge_reports
     from robustir.cli import main
 
     folder, ds = toy
@@ -286,4 +286,4 @@ def test_attacked_set_made_with_a_limit_is_paired_on_its_queries(toy, tmp_path: 
     (att / "manifest.json").write_text(json.dumps(manifest | {"limit": 3}))
     rep = score([ToyDense()], "xquad-r", langs="en", data_dir=folder, attacked=[att], metrics="map")
     assert rep.data["query_counts"]["clean"] == {"en": 5}
-    assert rep.comparisons[0]["n"] == 3
+    assert rep.comparisons[0].n == 3

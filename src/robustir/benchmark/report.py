@@ -1,198 +1,191 @@
-"""Render a score report as a table: plain text, Markdown, CSV or LaTeX.
+"""The score report: per-query scores with provenance, the comparisons drawn from them, file I/O.
 
-Like ranx's Report, each attacked value carries a significance mark: ``*`` when its
-Holm-adjusted p-value is below the report's alpha (0.05 by default). Raw and adjusted
-p-values are both shown. Model-vs-model comparisons follow in a second table.
+A report (format ``robustir.score/1``) keeps everything needed to redo any test without
+retrieving again: the per-query scores of every (model, setting, languages, attack) run, the
+data and model provenance, and the options of the tests. Its comparisons come from
+`robustir.benchmark.comparisons.build_comparisons`, with Holm-Bonferroni over all of them;
+`robustir report` re-renders (`robustir.benchmark.render`) or re-tests a saved report.
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
-from robustir._table import format_table
-from robustir.errors import unknown_name
+from robustir._io import atomic_write_text, dump_json, read_json
+from robustir.benchmark.comparisons import build_comparisons
+from robustir.benchmark.rows import ComparisonRow, ModelComparisonRow, RunRow
+from robustir.benchmark.stats import TESTS
+from robustir.errors import DataError, RobustirError, unknown_name
 
-if TYPE_CHECKING:
-    from robustir.benchmark.results import ScoreReport
+__all__ = ["REPORT_FORMAT", "ROW_KEYS", "ScoreReport", "check_same_data", "load_report", "merge_reports",
+           "validate_report"]
 
-__all__ = ["FORMATS", "render"]
-
-FORMATS = ("text", "md", "csv", "latex")
-MARK = "*"
-LABEL_WIDTH = 40
-
-_ATTACK_HEAD = ("model", "setting", "queries->corpus", "attack", "metric", "n", "clean", "attacked",
-                "drop", "drop %", "W/T/L", "p", "p Holm")
-_MODEL_HEAD = ("model A", "model B", "setting", "queries->corpus", "attack", "metric", "n", "drop A", "drop B",
-               "diff", "p", "p Holm")
-
-
-def _num(v: Any, digits: int = 4) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, float):
-        if abs(v) >= 100:
-            return f"{v:.1f}"
-        return f"{v:.{digits}f}"
-    return str(v)
+REPORT_FORMAT = "robustir.score/1"
+ROW_KEYS = ("runs", "comparisons", "model_comparisons")  # the report's lists of rows; the rest is its header
+_HEADER_KINDS = (("dataset", dict), ("models", list), ("options", dict), ("metrics", list), ("settings", dict),
+                 ("query_counts", dict))
+_ROW_TYPES = (("runs", RunRow), ("comparisons", ComparisonRow), ("model_comparisons", ModelComparisonRow))
 
 
-def _p(v: float | None) -> str:
-    if v is None:
-        return "-"
-    return "<0.0001" if v < 1e-4 else f"{v:.4f}"
+@dataclass(frozen=True)
+class ScoreReport:
+    """A score report: `header` (dataset, models, options, ... everything but the rows) and its rows.
+
+    See docs/scorer.md for the format. ``to_dict`` is the JSON object as saved, and
+    ``ScoreReport.from_dict(report.to_dict()) == report``.
+    """
+
+    header: Mapping[str, Any]
+    runs: tuple[RunRow, ...]
+    comparisons: tuple[ComparisonRow, ...] = ()
+    model_comparisons: tuple[ModelComparisonRow, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScoreReport:
+        """The report of a JSON object (unchecked: `validate_report` checks and names what is wrong)."""
+        rows = {key: tuple(kind.from_dict(r) for r in data[key]) for key, kind in _ROW_TYPES}
+        return cls({k: v for k, v in data.items() if k not in ROW_KEYS}, **rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.header, **{key: [r.to_dict() for r in getattr(self, key)] for key in ROW_KEYS}}
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The JSON object (built once; read it, do not change it)."""
+        return self.to_dict()
+
+    @property
+    def alpha(self) -> float:
+        return float(self.header["options"].get("alpha", 0.05))
+
+    def scores(self, model: str, setting: str, query_lang: str, corpus_lang: str, attack: str | None, metric: str) -> dict[str, float]:
+        """Per-query scores of one run (KeyError-free: unknown runs raise RobustirError)."""
+        for r in self.runs:
+            if r.key == (model, setting, query_lang, corpus_lang, attack):
+                if metric not in r.scores:
+                    raise unknown_name("metric in this run", metric, r.scores)
+                return dict(r.scores[metric])
+        raise RobustirError(f"report has no run {model} {setting}:{query_lang}->{corpus_lang} attack={attack}")
+
+    def retest(self, *, test: str | None = None, seed: int | None = None, n_resamples: int | None = None) -> ScoreReport:
+        """A copy whose comparisons are recomputed from the stored per-query scores."""
+        opts = dict(self.header["options"])
+        opts["test"] = test or opts["test"]
+        opts["seed"] = opts["seed"] if seed is None else seed
+        opts["n_resamples"] = n_resamples or opts["n_resamples"]
+        rows, mrows = build_comparisons(
+            self.runs, test=opts["test"], seed=opts["seed"], n_resamples=opts["n_resamples"],
+            models=[m["name"] for m in self.header["models"]],
+        )
+        return replace(self, header={**self.header, "options": opts}, comparisons=tuple(rows), model_comparisons=tuple(mrows))
+
+    def to_json(self) -> str:
+        return dump_json(self.to_dict())
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        atomic_write_text(path, self.to_json())
+        return path
+
+    def render(self, fmt: str = "text", *, summary_only: bool = False) -> str:
+        from robustir.benchmark.render import render
+
+        return render(self, fmt, summary_only=summary_only)
 
 
-def _mark(row: dict[str, Any], alpha: float) -> str:
-    return MARK if row.get("p_holm") is not None and row["p_holm"] < alpha else ""
+def _check_runs(source: str, runs: Sequence[RunRow]) -> None:
+    for i, r in enumerate(runs):
+        if r.attack is not None and r.baseline is None:
+            raise DataError(f"{source}: runs[{i}] is attacked but names no baseline")
+        if not isinstance(r.scores, dict):
+            raise DataError(f"{source}: runs[{i}] scores must map metrics to per-query scores")
+        for metric, per_query in r.scores.items():
+            if not isinstance(per_query, dict) or not all(isinstance(v, (int, float)) for v in per_query.values()):
+                raise DataError(f"{source}: runs[{i}] scores for {metric!r} must map query ids to numbers")
 
 
-def attack_labels(report: ScoreReport) -> dict[str, str]:
-    """Short table labels for long canonical specs: the spec itself when short, else A1, A2, ..."""
-    specs = list(dict.fromkeys(r["attack"] for r in report.comparisons + report.model_comparisons))
-    if all(len(s) <= LABEL_WIDTH for s in specs):
-        return {s: s for s in specs}
-    return {s: f"A{i}" for i, s in enumerate(specs, start=1)}
-
-
-def _legend(labels: dict[str, str]) -> str:
-    return "".join(f"\n{label} = {spec}" for spec, label in labels.items() if label != spec)
-
-
-def _order(report: ScoreReport):
-    """Display order: model, attack, setting (mono, cross, multi), then the report's language order."""
-    models = [m["name"] for m in report.data["models"]]
-    langs = list(report.data["dataset"]["langs"])
-    settings = ("mono", "cross", "multi")
-    metrics = list(report.data["metrics"])
-
-    def pos(seq: Sequence[str], x: str) -> int:
-        return seq.index(x) if x in seq else len(seq)
-
-    def key(r: dict[str, Any]) -> tuple:
-        return (pos(models, r.get("model", r.get("model_a", ""))), pos(models, r.get("model_b", "")), r["attack"],
-                pos(settings, r["setting"]), pos(langs, r["query_lang"]), pos(langs, r["corpus_lang"]),
-                pos(metrics, r["metric"]))
-
-    return key
-
-
-def _attack_rows(report: ScoreReport, alpha: float, labels: dict[str, str]) -> list[list[str]]:
-    out = []
-    for r in sorted(report.comparisons, key=_order(report)):
-        out.append([
-            r["model"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", labels[r["attack"]], r["metric"], str(r["n"]),
-            _num(r["clean"]), _num(r["attacked"]) + _mark(r, alpha), _num(r["abs_drop"]),
-            "-" if r["rel_drop"] is None else f"{100 * r['rel_drop']:.1f}",
-            f"{r['wins']}/{r['ties']}/{r['losses']}", _p(r["p"]), _p(r["p_holm"]),
-        ])
+def _parse_rows(data: Mapping[str, Any], source: str) -> dict[str, tuple]:
+    out: dict[str, tuple] = {}
+    for key, kind in _ROW_TYPES:
+        if not isinstance(data.get(key), list):
+            raise DataError(f"{source}: missing or malformed {key!r} (expected a list)")
+        rows = []
+        for i, r in enumerate(data[key]):
+            try:
+                rows.append(kind.from_dict(r))
+            except (DataError, TypeError) as e:
+                raise DataError(f"{source}: {key}[{i}]: {e}") from None
+        out[key] = tuple(rows)
     return out
 
 
-def _model_rows(report: ScoreReport, alpha: float, labels: dict[str, str]) -> list[list[str]]:
-    out = []
-    for r in sorted(report.model_comparisons, key=_order(report)):
-        out.append([
-            r["model_a"], r["model_b"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", labels[r["attack"]], r["metric"],
-            str(r["n"]), _num(r["drop_a"]), _num(r["drop_b"]), _num(r["diff"]) + _mark(r, alpha), _p(r["p"]),
-            _p(r["p_holm"]),
-        ])
-    return out
+def validate_report(data: Any, *, source: str = "report") -> ScoreReport:
+    """Check the structure of a report object; raise DataError naming what is wrong."""
+    if not isinstance(data, dict):
+        raise DataError(f"{source}: expected a JSON object, got {type(data).__name__}")
+    if data.get("format") != REPORT_FORMAT:
+        raise DataError(f"{source}: format {data.get('format')!r} is not {REPORT_FORMAT!r} (not a robustir score report)")
+    for key, kind in _HEADER_KINDS:
+        if not isinstance(data.get(key), kind):
+            raise DataError(f"{source}: missing or malformed {key!r} (expected a {kind.__name__})")
+    for key in ("name", "revision", "langs"):
+        if key not in data["dataset"]:
+            raise DataError(f"{source}: dataset lacks {key!r}")
+    rows = _parse_rows(data, source)
+    _check_runs(source, rows["runs"])
+    if data["options"].get("test") not in TESTS:
+        raise DataError(f"{source}: options.test {data['options'].get('test')!r} is not one of {', '.join(TESTS)}")
+    return ScoreReport({k: v for k, v in data.items() if k not in ROW_KEYS}, **rows)
 
 
-def _latex_escape(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"), ("#", r"\#"),
-                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
-        text = text.replace(a, b) if a != "\\" else text.replace(a, "\0")
-    return text.replace("\0", r"\textbackslash{}").replace("->", r"$\rightarrow$")
+def load_report(path: str | Path, *, dataset: str | None = None, revision: str | None = None) -> ScoreReport:
+    """Read and validate a report; with `dataset`/`revision`, refuse a report of other data."""
+    report = validate_report(read_json(path), source=str(path))
+    check_same_data([report], dataset=dataset, revision=revision, sources=[str(path)])
+    return report
 
 
-def _latex(headers: Sequence[str], rows: Sequence[Sequence[str]], caption: str) -> str:
-    lines = [
-        r"\begin{table}[t]", r"\centering", r"\small",
-        r"\begin{tabular}{" + "l" * 5 + "r" * (len(headers) - 5) + "}", r"\toprule",
-        " & ".join(_latex_escape(h) for h in headers) + r" \\", r"\midrule",
-    ]
-    for row in rows:
-        cells = []
-        for c in row:
-            if c.endswith(MARK) and c[:-1].replace(".", "", 1).lstrip("-").isdigit():
-                cells.append(_latex_escape(c[:-1]) + r"$^{*}$")
-            else:
-                cells.append(_latex_escape(c))
-        lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", rf"\caption{{{_latex_escape(caption.replace(chr(10), '; '))}}}", r"\end{table}"]
-    return "\n".join(lines)
+def check_same_data(
+    reports: Sequence[ScoreReport], *, dataset: str | None = None, revision: str | None = None, sources: Sequence[str] = ()
+) -> None:
+    """Reports to be combined must come from one dataset revision (and the expected one, if given)."""
+    for i, rep in enumerate(reports):
+        ds = rep.header["dataset"]
+        name = sources[i] if i < len(sources) else f"report {i + 1}"
+        want_name = dataset if dataset is not None else reports[0].header["dataset"]["name"]
+        want_rev = revision if revision is not None else reports[0].header["dataset"]["revision"]
+        if ds["name"] != want_name or ds["revision"] != want_rev:
+            raise DataError(
+                f"{name} scores dataset {ds['name']!r} revision {ds['revision']!r}, "
+                f"expected {want_name!r} revision {want_rev!r}; reports of different data cannot be combined"
+            )
 
 
-def _summary_table(report: ScoreReport, alpha: float, labels: dict[str, str], md: bool) -> str:
-    from robustir.benchmark.summary import SUMMARY_HEAD, summary_rows
+def merge_reports(reports: Sequence[ScoreReport], *, sources: Sequence[str] = ()) -> ScoreReport:
+    """One report from several scored separately (e.g. one model each) on the same data.
 
-    rows = [[
-        r["model"], r["setting"], labels.get(r["attack"], r["attack"]), r["metric"], str(r["cells"]), str(r["n"]),
-        _num(r["clean"]), _num(r["attacked"]) + _mark(r, alpha), _num(r["abs_drop"]),
-        "-" if r["rel_drop"] is None else f"{100 * r['rel_drop']:.1f}",
-        f"{r['wins']}/{r['ties']}/{r['losses']}", _p(r["p"]), _p(r["p_holm"]),
-    ] for r in summary_rows(report)]
-    title = "Summary: queries of all language cells pooled per model, setting, attack and metric (Holm over these rows)"
-    return ("### " + title + "\n\n" if md else title + "\n") + format_table(SUMMARY_HEAD, rows, markdown=md)
-
-
-def render(report: ScoreReport, fmt: str = "text", *, summary_only: bool = False) -> str:
-    """The report's tables in `fmt` (text, md, csv or latex); text and md open with a pooled summary."""
-    if fmt not in FORMATS:
-        raise unknown_name("report format", fmt, FORMATS)
-    alpha = report.alpha
-    opts = report.data["options"]
-    ds = report.data["dataset"]
-    note = (
-        f"{ds['name']} ({', '.join(ds['langs'])}); test: {opts['test']}; {MARK} = p < {alpha:g} after Holm-Bonferroni "
-        f"over {len(report.comparisons) + len(report.model_comparisons)} comparisons; drop = clean - attacked "
-        "(lang_bias: attacked - clean); W/T/L = queries where clean is better/equal/worse"
-    )
-    labels = attack_labels(report)
-    note += _legend(labels)
-    attack_rows = _attack_rows(report, alpha, labels)
-    model_rows = _model_rows(report, alpha, labels)
-    if fmt == "csv":  # full precision, one row per comparison, both tables in one file
-        buf = io.StringIO()
-        fields = ["table", "model", "model_b", "setting", "query_lang", "corpus_lang", "attack", "metric", "n",
-                  "clean", "attacked", "abs_drop", "rel_drop", "wins", "ties", "losses", "test", "statistic", "p",
-                  "p_holm", "significant", "ci_low", "ci_high", "effect_size"]
-        w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        for r in report.comparisons:
-            w.writerow({**r, "table": "attack", "significant": bool(_mark(r, alpha))})
-        for r in report.model_comparisons:  # clean/attacked columns hold model A's / B's mean drop
-            w.writerow({**r, "table": "models", "model": r["model_a"], "model_b": r["model_b"], "clean": r["drop_a"],
-                        "attacked": r["drop_b"], "abs_drop": r["diff"], "significant": bool(_mark(r, alpha))})
-        return buf.getvalue()
-    if fmt == "latex":
-        out = _latex(_ATTACK_HEAD, attack_rows, "Clean vs attacked. " + note)
-        if model_rows:
-            out += "\n\n" + _latex(_MODEL_HEAD, model_rows, "Model vs model: per-query drops. " + note)
-        return out + "\n"
-    md = fmt == "md"
-    if not attack_rows:
-        body = "(no attacked sets scored: clean means only)\n" + _clean_table(report, md)
-    else:
-        summary = _summary_table(report, alpha, labels, md)
-        if summary_only:
-            return summary + "\n\n" + note + "\n"
-        body = summary + "\n\n" + ("### Per cell\n\n" if md else "Per cell\n") + format_table(_ATTACK_HEAD, attack_rows, markdown=md)
-    if model_rows and not summary_only:
-        body += "\n\n" + format_table(_MODEL_HEAD, model_rows, markdown=md)
-    return body + "\n\n" + note + "\n"
-
-
-def _clean_table(report: ScoreReport, md: bool) -> str:
-    rows = []
-    for r in report.runs:
-        if r["attack"] is not None:
-            continue
-        for metric, vals in r["scores"].items():
-            mean = sum(vals.values()) / len(vals) if vals else 0.0
-            rows.append([r["model"], r["setting"], f"{r['query_lang']}->{r['corpus_lang']}", metric, str(len(vals)), _num(mean)])
-    return format_table(("model", "setting", "queries->corpus", "metric", "n", "mean"), rows, markdown=md)
+    The reports must share dataset, revision, languages and clean query counts, and name
+    different models; the comparisons (model-vs-model included) and Holm's correction are
+    recomputed over the merged runs with the first report's test options.
+    """
+    if not reports:
+        raise RobustirError("no report to merge")
+    check_same_data(reports, sources=sources)
+    first = reports[0].header
+    models: list[dict[str, Any]] = []
+    for i, rep in enumerate(reports):
+        name = sources[i] if i < len(sources) else f"report {i + 1}"
+        if rep.header["dataset"]["langs"] != first["dataset"]["langs"] or rep.header["query_counts"].get("clean") != first["query_counts"].get("clean"):
+            raise DataError(f"{name} scores other languages or query counts than the first report; score them alike to compare")
+        for m in rep.header["models"]:
+            if any(x["name"] == m["name"] for x in models):
+                raise DataError(f"model {m['name']!r} appears in more than one report ({name})")
+            models.append(m)
+    attacks = list({(a["spec"], a["lang"]): a for rep in reports for a in rep.header["attacks"]}.values())
+    counts = dict(first["query_counts"])
+    counts["attacked"] = {k: v for rep in reports for k, v in rep.header["query_counts"].get("attacked", {}).items()}
+    header = {**first, "models": models, "attacks": attacks, "query_counts": counts, "merged_from": list(sources)}
+    return ScoreReport(header, tuple(r for rep in reports for r in rep.runs)).retest()
