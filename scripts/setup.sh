@@ -14,3 +14,6 @@ python -m pip install -q --upgrade pip
 python -m pip install -q "torch==2.13.0"
 printf 'torch==2.13.0\n' > .venv/constraints.txt
 python -m pip install -q -c .venv/constraints.txt -e ".[all]"
+# TextAttack's transformations (textattack.* attacks): without its declared dependencies, which
+# would replace transformers 5 (see docs/ecosystem.md for how robustir imports it).
+python -m pip install -q --no-deps "textattack==0.3.11"

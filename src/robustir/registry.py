@@ -46,6 +46,8 @@ class Registry(Generic[T]):
         self._items: dict[str, T] = {}
         self._group = entry_point_group
         self._plugins_loaded = False
+        self._prefixes: dict[str, Callable[[str], T]] = {}
+        self._prefixed: dict[str, T] = {}
 
     def register(self, name: str) -> Callable[[T], T]:
         def deco(obj: T) -> T:
@@ -61,6 +63,12 @@ class Registry(Generic[T]):
             raise RobustirError(f"{self.kind} {name!r} is already registered")
         self._items[name] = obj
 
+    def add_prefix(self, prefix: str, factory: Callable[[str], T]) -> None:
+        """Resolve every name ``prefix:<rest>`` to ``factory(rest)`` (``irds:<ir_datasets id>``)."""
+        if prefix in self._prefixes:
+            raise RobustirError(f"{self.kind} prefix {prefix!r} is already registered")
+        self._prefixes[prefix] = factory
+
     def _load_plugins(self) -> None:
         if self._plugins_loaded or self._group is None:
             return
@@ -74,6 +82,11 @@ class Registry(Generic[T]):
                     self.add(ep.name, obj)
 
     def get(self, name: str) -> T:
+        prefix, sep, rest = name.partition(":")
+        if sep and name not in self._items and prefix in self._prefixes:
+            if name not in self._prefixed:  # built once per name; not listed by names()
+                self._prefixed[name] = self._prefixes[prefix](rest)
+            return self._prefixed[name]
         if name not in self._items:
             self._load_plugins()
         if name not in self._items:

@@ -47,10 +47,15 @@ def test_manifest_and_rows_follow_the_format(xquad_dir, tmp_path):
                 "mean_edits", "mean_char_edit_distance", "victim"} <= set(entry)
         assert entry["queries"] == 20 and entry["changed"] + entry["unchanged"] + entry["dropped"] == 20
         assert entry["victim"] is None
+        assert entry["seed"] == 0 and entry["rows"] == 20 - entry["dropped"] and len(entry["sha256"]) == 64
+        assert "sim" not in json.dumps(entry) and "judge" not in m  # no judge: no meaning-similarity fields
     back = read_attacked(tmp_path)
     assert back.manifest == m
     s = back.get("typo.keyboard(rate=0.2)", "en")
-    assert s.spec == "typo.keyboard(max_edits=10,min_edits=1,near_pinyin=true,rate=0.2)" and s.query_lang == "en"
+    from robustir.attacks import build
+
+    assert s.spec == str(build("typo.keyboard(rate=0.2)").spec) and s.query_lang == "en"
+    assert s.spec.startswith("typo.keyboard(max_edits=10,min_edits=1,") and s.spec.endswith(",rate=0.2)")  # defaults spelled out
     row = s.rows[0]
     assert set(row) >= {"query_id", "lang", "query_lang", "original", "perturbed", "spec", "edits", "chrf", "char_edit_distance"}
     assert 0 <= row["chrf"] <= 100 and (row["chrf"] == 100) == (row["original"] == row["perturbed"])
@@ -108,3 +113,169 @@ def test_attacks_lists_every_generator():
     for name in names():
         assert name in r.stdout
     assert "near_pinyin" in r.stdout and "ar,de,el,en" in r.stdout
+
+
+# -- meaning similarity (--judge / --min-sim) with a small deterministic judge ------------------
+
+
+class WordOverlapJudge:
+    """A stand-in for robustir.attacks.judge: Jaccard overlap of lower-cased word sets."""
+
+    name, version = "word-overlap", "1"
+
+    def __init__(self, floor: float = 0.5, langs=("en", "de")):
+        self._floor, self.langs, self.calls = floor, set(langs), []
+
+    def supports(self, lang):
+        return lang in self.langs
+
+    def floor(self, lang):
+        return self._floor + (0.05 if lang == "de" else 0.0)
+
+    def similarity(self, originals, perturbed, lang):
+        import re
+
+        self.calls.append((list(originals), list(perturbed), lang))
+        out = []
+        for a, b in zip(originals, perturbed):
+            x, y = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+            out.append(len(x & y) / len(x | y))
+        return out
+
+
+@pytest.fixture()
+def lexicons(resources_dir):
+    from robustir.attacks import lexicons as lex, use_resources
+
+    use_resources(resources_dir)
+    yield resources_dir
+    lex.set_resource_dir(None)
+
+
+SYN = "synonym(rate=0.3)"
+
+
+def _rows(col, spec):
+    return {r["query_id"]: r for r in col.get(spec, "en").rows}
+
+
+def test_judge_records_sim_on_word_substituting_sets_only(xquad_dir, tmp_path, lexicons):
+    judge = WordOverlapJudge()
+    col = run_attacks("xquad-r", [SYN, "typo.char"], ["en"], 0, tmp_path / "j", data_dir=xquad_dir, limit=30,
+                      progress=False, judge=judge)
+    assert col.manifest["judge"] == {"name": "word-overlap", "version": "1", "min_sim": None, "floor": {}}
+    syn, typo = _rows(col, SYN), _rows(col, "typo.char")
+    assert all("sim" not in r for r in typo.values())  # character noise is never judged
+    assert all(0 <= r["sim"] <= 1 for r in syn.values())
+    assert all((r["sim"] == 1.0) == (r["perturbed"] == r["original"]) for r in syn.values())
+    assert len(judge.calls) == 1 and all(o != p for o, p in zip(*judge.calls[0][:2]))  # one batch, changed only
+    entry = col.get(SYN, "en").entry
+    assert entry["mean_sim"] == round(sum(r["sim"] for r in syn.values()) / len(syn), 4) and "dropped_sim" not in entry
+    plain = run_attacks("xquad-r", [SYN], ["en"], 0, tmp_path / "p", data_dir=xquad_dir, limit=30, progress=False)
+    assert {q: {k: v for k, v in r.items() if k != "sim"} for q, r in syn.items()} == _rows(plain, SYN)
+
+
+def test_min_sim_retries_then_drops_and_counts(xquad_dir, tmp_path, lexicons):
+    cs = "code_switch(rate=0.2)"  # a stochastic number of switched words: retries can pass
+    run = dict(data_dir=xquad_dir, limit=30, progress=False)
+    base = {r["query_id"]: r for r in run_attacks("xquad-r", [cs], ["de"], 0, tmp_path / "b", judge=WordOverlapJudge(), **run).sets[0].rows}
+    judge = WordOverlapJudge()
+    col = run_attacks("xquad-r", [cs], ["de"], 0, tmp_path / "f", judge=judge, min_sim=0.8, retries=2, **run)
+    rows, entry = {r["query_id"]: r for r in col.sets[0].rows}, col.sets[0].entry
+    assert all(r["sim"] >= 0.8 for r in rows.values())
+    under = {q for q, r in base.items() if r["sim"] < 0.8}
+    assert under and all(rows[q] == base[q] for q in set(base) - under)  # first tries that pass are kept as they were
+    retried = {q for q in under if q in rows}
+    assert retried and all(rows[q]["perturbed"] != base[q]["perturbed"] for q in retried)  # a later seed variant
+    assert entry["dropped_sim"] == entry["dropped"] == len(under - retried) > 0
+    assert len(judge.calls[0][0]) == sum(r["perturbed"] != r["original"] for r in base.values())  # one batch per round
+    assert len(judge.calls[1][0]) <= len(under) and len(judge.calls) <= 3
+    assert col.manifest["judge"]["floor"] == {"de": 0.8} and col.manifest["retries"] == 2
+
+
+def test_calibrated_floor_is_the_judges_per_language(xquad_dir, tmp_path, lexicons):
+    judge = WordOverlapJudge(floor=0.8)
+    col = run_attacks("xquad-r", [SYN, "typo.char"], ["de", "en"], 0, tmp_path / "c", data_dir=xquad_dir, limit=20,
+                      progress=False, judge=judge, min_sim="calibrated")
+    assert col.manifest["judge"]["floor"] == {"de": 0.85, "en": 0.8}
+    for lang, floor in (("de", 0.85), ("en", 0.8)):
+        s = col.get(SYN, lang)
+        assert all(r["sim"] >= floor for r in s.rows) and "dropped_sim" in s.entry
+        assert "dropped_sim" not in col.get("typo.char", lang).entry  # not filtered
+
+
+def test_character_noise_is_byte_identical_under_min_sim(xquad_dir, tmp_path):
+    a = run_attacks("xquad-r", ["typo.keyboard"], ["en"], 0, tmp_path / "a", data_dir=xquad_dir, limit=20, progress=False)
+    b = run_attacks("xquad-r", ["typo.keyboard"], ["en"], 0, tmp_path / "b", data_dir=xquad_dir, limit=20, progress=False,
+                    judge=WordOverlapJudge(), min_sim=0.99)
+    file = a.sets[0].entry["file"]
+    assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    ma, mb = (json.loads((tmp_path / x / "manifest.json").read_text()) for x in "ab")
+    assert mb.pop("judge")["floor"] == {} and mb.pop("retries") == 5 and ma.pop("retries") == 0
+    assert ma == mb
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"min_sim": 1.5}, "min_sim must be between 0 and 1"),
+    ({"min_sim": "loose"}, "min_sim must be a number between 0 and 1 or 'calibrated'"),
+    ({"min_sim": 0.5, "langs": ["zh"]}, "judge word-overlap does not support language 'zh'"),
+])
+def test_bad_similarity_options_fail_before_any_work(xquad_dir, tmp_path, kwargs, message):
+    judge = WordOverlapJudge()
+    langs = kwargs.pop("langs", ["en"])
+    with pytest.raises(RobustirError, match=message):
+        run_attacks("xquad-r", ["code_switch" if langs != ["en"] else SYN], langs, 0, tmp_path / "x", data_dir=xquad_dir,
+                    progress=False, judge=judge, **kwargs)
+    assert not (tmp_path / "x").exists() and judge.calls == []
+
+
+def test_cli_judge_and_min_sim(xquad_dir, tmp_path, resources_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    import robustir.attacks.runner as runner
+    from robustir.cli import cli
+
+    names = []
+    monkeypatch.setattr(runner, "_load_judge", lambda name: names.append(name) or WordOverlapJudge())
+    base = ["attack", "--dataset", "xquad-r", "--data-dir", str(xquad_dir), "--resources", str(resources_dir),
+            "--lang", "en", "--limit", "10", "--attack", SYN]
+    res = CliRunner().invoke(cli, [*base, "--min-sim", "calibrated", "--out", str(tmp_path / "c")])
+    assert res.exit_code == 0, res.output
+    assert names == ["me5-small-q4"] and "dropped (sim)" in res.output  # the default judge under --min-sim
+    m = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    assert m["judge"]["min_sim"] == "calibrated" and m["judge"]["floor"] == {"en": 0.5}
+    res = CliRunner().invoke(cli, [*base, "--judge", "other", "--min-sim", "0.7", "--out", str(tmp_path / "c")])
+    assert res.exit_code == 0 and names[-1] == "other"  # rewrites the attacked-set folder in place
+    assert json.loads((tmp_path / "c" / "manifest.json").read_text())["judge"]["floor"] == {"en": 0.7}
+    from robustir.attacks import lexicons as lex
+
+    lex.set_resource_dir(None)
+
+
+def test_cli_bad_min_sim_is_one_line(xquad_dir, tmp_path):
+    r = robustir("attack", "--dataset", "xquad-r", "--data-dir", str(xquad_dir), "--lang", "en", "--attack", "typo.char",
+                 "--min-sim", "strict", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "min_sim must be a number" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_attacks_declare_what_the_runner_needs():
+    from robustir.attacks import attacks, build
+    from robustir.attacks.families.adversarial import WORD_EDITS
+
+    assert all(name in attacks for name in WORD_EDITS)  # typo.ime is not an attack
+    words = {n for n in attacks.names() if attacks.get(n).substitutes_words}
+    assert words == {"synonym", "code_switch", "paraphrase.pivot", "translate", "back_translation",
+                     "adversarial.greedy", "adversarial.beam", "adversarial.random"}
+    assert not build("adversarial.random(edits=typo.keyboard+typo.char)").substitutes_words  # typo edits only
+    assert build("adversarial.random(edits=typo.char+synonym)").substitutes_words
+    assert build("typo.char+synonym").substitutes_words and not build("typo.char").substitutes_words
+    victims = {n for n in attacks.names() if attacks.get(n).needs_victim}
+    assert victims == {"adversarial.greedy", "adversarial.beam"}
+
+
+def test_a_model_attack_without_a_victim_is_not_given_one(tmp_path):
+    """back_translation needs an MT model, not a victim retriever: --model is refused for it."""
+    with pytest.raises(RobustirError, match="none of the attacks needs one"):
+        run_attacks("xquad-r", ["back_translation"], ["de"], 0, tmp_path / "x", model="bm25")
+    assert not (tmp_path / "x").exists()

@@ -124,7 +124,7 @@ def test_shuffle_keeps_the_words_and_drop_keeps_one_word():
 
 def test_composed_pipeline_is_canonical_and_seeded_per_step():
     pipe = build("typo.keyboard + order.shuffle(mode=adjacent)")
-    assert str(pipe.spec) == "typo.keyboard(max_edits=10,min_edits=1,near_pinyin=true,rate=0.1)+order.shuffle(max_edits=10,min_edits=1,mode=adjacent,rate=0.1)"
+    assert str(pipe.spec) == "typo.keyboard(max_edits=10,min_edits=1,mode=typist,near_pinyin=true,rate=0.1)+order.shuffle(max_edits=10,min_edits=1,mode=adjacent,rate=0.1)"
     assert str(build(str(pipe.spec)).spec) == str(pipe.spec)
     a = pipe.perturb("where is the eiffel tower", lang="en", qid="q1", seed=0)
     assert a.edits == 2 and a == pipe.perturb("where is the eiffel tower", lang="en", qid="q1", seed=0)

@@ -65,7 +65,9 @@ def test_leaderboard_submit_same_fingerprint_refused_before_running(tmp_path, su
 
 class _Report:
     def __init__(self, runs):
-        self.runs = runs
+        from robustir.benchmark.rows import RunRow
+
+        self.runs = [RunRow.from_dict({"model": "m", **r}) for r in runs]
 
 
 def test_leaderboard_report_to_results_aligns_scores(suite_v1):

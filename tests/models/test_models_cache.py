@@ -166,3 +166,50 @@ def test_bad_options_and_search_before_index_raise(tmp_path: Path) -> None:
         r.search(_queries(range(2)), k=0)
     with pytest.raises(RobustirError, match="languages"):
         r.encode_queries(["a", "b"], ["en"])
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a cache entry with its size and modification time (any rewrite shows)."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def test_an_encoding_with_another_shard_size_is_reused_untouched(tmp_path: Path) -> None:
+    """Shard size is storage, not key: 16-doc shards serve a retriever asking for 7 or 8192."""
+    corpus = _corpus()
+    first = _retriever(tmp_path)
+    first.index(corpus)
+    folder = first._encoding.folder
+    before = _snapshot(folder)
+    assert sorted(before) == ["manifest.json"] + [f"shard-0000{j}.npy" for j in range(4)]  # 50 docs in 16s
+    for size in (7, 8192):
+        enc = FakeEncoder()
+        r = DenseRetriever(SPEC, enc, cache_dir=str(tmp_path), shard_docs=size, batch_size=8)
+        r.index(corpus)
+        assert r.stats["corpus_texts_encoded"] == 0 and enc.texts == 0
+        assert r._encoding.folder == folder and _snapshot(folder) == before
+        assert np.array_equal(r.corpus_matrix, first.corpus_matrix)
+
+
+def test_an_interrupted_encoding_resumes_in_its_own_shard_size(tmp_path: Path) -> None:
+    corpus = _corpus()
+    with pytest.raises(KeyboardInterrupt):
+        _retriever(tmp_path, FakeEncoder(fail_after=40)).index(corpus)  # shards 0-1 of 16 written
+    r = DenseRetriever(SPEC, FakeEncoder(), cache_dir=str(tmp_path), shard_docs=5, batch_size=8)
+    r.index(corpus)
+    assert r.stats["corpus_texts_encoded"] == 50 - 32  # the missing 16-doc shards only
+    manifest = json.loads((r._encoding.folder / "manifest.json").read_text())
+    assert manifest["shard_docs"] == 16 and sorted(manifest["shards"]) == [f"shard-0000{j}" for j in range(4)]
+    assert sorted(p.name for p in r._encoding.folder.glob("*.npy")) == [f"shard-0000{j}.npy" for j in range(4)]
+
+
+def test_a_manifest_entry_for_the_wrong_rows_is_reencoded(tmp_path: Path) -> None:
+    corpus = _corpus()
+    _retriever(tmp_path).index(corpus)
+    path = next(tmp_path.iterdir()) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["shards"]["shard-00001"]["start"] = 17  # a file that claims other documents
+    path.write_text(json.dumps(manifest))
+    r = _retriever(tmp_path)
+    r.index(corpus)
+    assert r.stats["cache_shards_reencoded"] == 1 and r.stats["corpus_texts_encoded"] == 16
+    assert json.loads(path.read_text())["shards"]["shard-00001"]["start"] == 16

@@ -1,15 +1,16 @@
 """The attack framework: declared parameters, language checks, per-query randomness.
 
 An attack is a class registered under a dotted name. It declares its parameters (with
-types, defaults and bounds), the languages it supports and whether it needs a resource or
-a model, and implements one method, `perturb(text, *, lang, rng) -> Perturbation`. The base
-class's `__call__` does the bookkeeping (TextAttack's template method): it validates the
-language, short-circuits strength 0, and guarantees a non-empty result.
+types, defaults and bounds), the languages it supports, whether it needs a resource, a model
+or a victim retriever (`needs_victim`, then `bind`), and whether it substitutes words
+(`substitutes_words`: its rows get a meaning-similarity score under ``--judge``), and
+implements one method, `perturb(text, *, lang, rng) -> Perturbation`. The base class's
+`__call__` does the bookkeeping (TextAttack's template method): it validates the language,
+short-circuits strength 0, and guarantees a non-empty result.
 """
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -84,7 +85,9 @@ class Attack(ABC):
     languages: ClassVar[frozenset[str]] = frozenset()
     params: ClassVar[tuple[Param, ...]] = ()
     resource: ClassVar[str | None] = None  # name of the resource it reads, if any
-    needs_model: ClassVar[bool] = False
+    needs_model: ClassVar[bool] = False  # needs a model of its own (an MT model) or a victim
+    needs_victim: ClassVar[bool] = False  # the runner binds the victim retriever (--model) with `bind`
+    substitutes_words: ClassVar[bool] = False  # replaces words (meaning may drift): --min-sim filters it
     citation: ClassVar[str] = ""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -137,6 +140,22 @@ class Attack(ABC):
             return Perturbation(text, text, 0)
         return result
 
+    # -- what the runner asks of every attack (defaults: nothing to bind, nothing to add) ------
+
+    def bind(self, retriever: Any, dataset: Any) -> None:
+        """Attach the victim `retriever` and the `dataset` (one language) about to be attacked.
+
+        The runner calls it for attacks with `needs_victim`, once per language, before
+        perturbing that language's queries; other attacks need nothing."""
+
+    def row_fields(self, original: str) -> dict[str, Any]:
+        """Extra attacked-set row fields for the query just perturbed whose text is `original`."""
+        return {}
+
+    def summary_fields(self, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Extra manifest-entry fields over one language's attacked-set `rows`."""
+        return {}
+
     @abstractmethod
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
         """Perturb one query; `rng` is this query's own generator."""
@@ -154,7 +173,3 @@ def register(name: str):
         return cls
 
     return deco
-
-
-def param_table(cls: type[Attack]) -> Sequence[str]:
-    return [f"{p.name}={p.default!r}" for p in cls.params]

@@ -25,18 +25,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from robustir._io import offline
 from robustir.errors import DataError, ResourceMissingError, unknown_name
 from robustir.text.scripts import strip_harakat
 
 __all__ = [
     "set_resource_dir", "resource_dir", "locate", "available", "RESOURCES", "ENV_VAR",
-    "muse", "on_clear", "wordnet", "Wordnet", "thesaurus", "read_mythes", "read_omw_tab", "read_muse",
+    "muse", "on_clear", "wordnet", "wordnets", "Wordnet", "thesaurus", "read_mythes", "read_omw_tab", "read_muse",
     "OMW_FILES", "THESAURUS_FILES", "clear_caches",
 ]
 
 ENV_VAR = "ROBUSTIR_RESOURCES"
 _OMW_COMMIT = "f75be19ec590da12a7a5665e361690b5badb7a25"
 _LO_COMMIT = "f2ff99058268502bdcf4cad25c1ca2935ad8aa7d"
+_LO_CORE_COMMIT = "6c6463124d9a7fcf1abe3f02067eb5205d7fcd3c"
+_NLPAUG_COMMIT = "63ca3ec8c293f4e32d6f670bbf3929becdbc39bb"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,20 @@ RESOURCES: dict[str, ResourceInfo] = {
         f"https://raw.githubusercontent.com/LibreOffice/dictionaries/{_LO_COMMIT}/{{path}}",
         "per thesaurus (GPL/LGPL/MPL/CC0; see each folder's README)",
         "LibreOffice dictionaries repository, github.com/LibreOffice/dictionaries",
+    ),
+    # Real typo lists (typo.real, typo.keyboard's profiles). Locally acor_{locale}.dat as Debian's
+    # libreoffice-common ships it; downloaded, the same list's source {locale}/DocumentList.xml.
+    "libreoffice-autocorrect": ResourceInfo(
+        "libreoffice-autocorrect",
+        f"https://raw.githubusercontent.com/LibreOffice/core/{_LO_CORE_COMMIT}/extras/source/autocorr/lang/{{path}}",
+        "MPL-2.0",
+        "LibreOffice AutoCorrect replacement lists, github.com/LibreOffice/core extras/source/autocorr",
+    ),
+    "nlpaug-res": ResourceInfo(
+        "nlpaug-res",
+        f"https://raw.githubusercontent.com/makcedward/nlpaug/{_NLPAUG_COMMIT}/nlpaug/res/{{path}}",
+        "MIT",
+        "Ma 2019, nlpaug (github.com/makcedward/nlpaug), word/spelling/spelling_en.txt",
     ),
 }
 
@@ -118,10 +135,6 @@ def resource_dir() -> Path | None:
     return Path(env).expanduser() if env else None
 
 
-def _offline() -> bool:
-    return any(os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("ROBUSTIR_OFFLINE", "HF_HUB_OFFLINE"))
-
-
 def _cache_path(name: str, path: str) -> Path:
     from robustir._io import cache_root
 
@@ -154,7 +167,7 @@ def locate(name: str, path: str, *, download: bool = True) -> Path:
         f"download {url} to {_cache_path(name, path)}, or pass --resources DIR (or set {ENV_VAR}) "
         f"to a folder holding {name}/{path}"
     )
-    if not download or _offline():
+    if not download or offline():
         where = f"{resource_dir() / name}" if resource_dir() else "no local resource folder set"
         raise ResourceMissingError(f"resource {name}/{path} is missing ({where}; offline): {how}")
     return _download(url, _cache_path(name, path), how)
@@ -179,7 +192,7 @@ def _download(url: str, dest: Path, how: str) -> Path:
 def clear_caches(*, files: bool = False) -> None:
     """Forget which files each language resolved to (after changing the resource folder).
     Parsed files stay cached by path unless `files=True` (they are read-only data)."""
-    for fn in (muse, wordnet, thesaurus) + ((_muse_file, _omw_file, _mythes_file) if files else ()):
+    for fn in (muse, wordnet, wordnets, thesaurus) + ((_muse_file, _omw_file, _mythes_file) if files else ()):
         fn.cache_clear()
     for hook in _CLEAR_HOOKS:
         hook()
@@ -256,6 +269,9 @@ def _omw_file(path: Path) -> Mapping[str, tuple[str, ...]]:
     return read_omw_tab(path)
 
 
+_POS_SUFFIX = {"NOUN": ("n",), "VERB": ("v",), "ADJ": ("a", "s"), "ADV": ("r",)}
+
+
 @dataclass(frozen=True)
 class Wordnet:
     """Synsets of one language merged from several OMW files."""
@@ -265,20 +281,23 @@ class Wordnet:
     index: Mapping[str, tuple[str, ...]]  # case-folded lemma -> synset ids
     files: tuple[str, ...]
 
-    def synonyms(self, word: str) -> tuple[str, ...]:
-        """Lemmas sharing a synset with `word`, excluding `word` itself (any case)."""
+    def synonyms(self, word: str, pos: str | None = None) -> tuple[str, ...]:
+        """Lemmas sharing a synset with `word`, excluding `word` itself (any case). `pos`
+        (NOUN, VERB, ADJ, ADV) keeps only synsets of that part of speech (the synset id's
+        suffix: -n, -v, -a/-s, -r)."""
         key = _nfc(word).casefold()
+        keep = _POS_SUFFIX.get(pos) if pos else None
         seen: dict[str, None] = {}
         for sid in self.index.get(key, ()):
+            if keep is not None and sid.rpartition("-")[2] not in keep:
+                continue
             for lemma in self.synsets[sid]:
                 if lemma.casefold() != key:
                     seen.setdefault(lemma, None)
         return tuple(seen)
 
 
-@lru_cache(maxsize=None)
-def wordnet(lang: str) -> Wordnet:
-    """All OMW wordnets of `lang` present (Wiktionary-derived one required)."""
+def _wordnet_paths(lang: str) -> list[Path]:
     if lang not in OMW_FILES:
         raise unknown_name("wordnet language", lang, OMW_FILES)
     first, *rest = OMW_FILES[lang]
@@ -286,6 +305,27 @@ def wordnet(lang: str) -> Wordnet:
     # Hand-built wordnets are used when present locally; only the Wiktionary one is required
     # (and downloaded when missing), so a partial folder never triggers slow network retries.
     paths.extend(p for p in (_find("omw-data", extra) for extra in rest) if p is not None)
+    return paths
+
+
+@lru_cache(maxsize=None)
+def wordnet(lang: str) -> Wordnet:
+    """All OMW wordnets of `lang` present (Wiktionary-derived one required), merged."""
+    return _merged(lang, _wordnet_paths(lang))
+
+
+@lru_cache(maxsize=None)
+def wordnets(lang: str) -> tuple[Wordnet, ...]:
+    """Each OMW wordnet of `lang` present, separately (independent sources: a synonym two of
+    them agree on is likelier the word's intended sense). Files of one folder are one wordnet
+    (Arabic wn-data-arb and wn-nodia-arb: the same synsets with and without vowel marks)."""
+    folders: dict[Path, list[Path]] = {}
+    for p in _wordnet_paths(lang):
+        folders.setdefault(p.parent, []).append(p)
+    return tuple(_merged(lang, paths) for paths in folders.values())
+
+
+def _merged(lang: str, paths: list[Path]) -> Wordnet:
     synsets: dict[str, list[str]] = {}
     for path in paths:
         for sid, lemmas in _omw_file(path).items():

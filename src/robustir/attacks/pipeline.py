@@ -24,13 +24,6 @@ __all__ = ["Pipeline", "build"]
 _RETRY_STRIDE = 1_000_003
 
 
-def output_lang(attack: Attack, lang: str) -> str:
-    """The language of a step's output: `translate` steps change it (they define
-    `output_lang(lang)`); every other attack keeps the input language."""
-    fn = getattr(attack, "output_lang", None)
-    return fn(lang) if callable(fn) else lang
-
-
 @dataclass(frozen=True)
 class Pipeline:
     """Attacks applied in order; each step sees the previous step's output."""
@@ -52,10 +45,20 @@ class Pipeline:
     def __str__(self) -> str:
         return str(self.spec)
 
+    @property
+    def substitutes_words(self) -> bool:
+        """True when a step replaces words (synonyms, translation, ...): its meaning may drift,
+        so ``--min-sim`` filters it; character noise alone is never filtered."""
+        return any(step.substitutes_words for step in self.steps)
+
+    @property
+    def needs_victim(self) -> bool:
+        return any(step.needs_victim for step in self.steps)
+
     def query_lang(self, lang: str) -> str:
         """The language of the perturbed text for queries in `lang`."""
         for step in self.steps:
-            lang = output_lang(step, lang)
+            lang = step.output_lang(lang)
         return lang
 
     def supports(self, lang: str) -> bool:
@@ -63,7 +66,7 @@ class Pipeline:
         for step in self.steps:
             if not step.supports(lang):
                 return False
-            lang = output_lang(step, lang)
+            lang = step.output_lang(lang)
         return True
 
     def check_lang(self, lang: str) -> None:
@@ -76,7 +79,7 @@ class Pipeline:
                     f"attack {step.name} in {self.spec} does not support language {current!r}{via}; "
                     f"it supports: {', '.join(sorted(step.languages))}"
                 )
-            current = output_lang(step, current)
+            current = step.output_lang(current)
 
     @property
     def languages(self) -> frozenset[str]:
@@ -94,7 +97,7 @@ class Pipeline:
             current = result.perturbed
             edits += result.edits
             ops.extend(result.ops)
-            lang = output_lang(step, lang)
+            lang = step.output_lang(lang)
         if not current.strip():  # never emit an empty query
             return Perturbation(text, text, 0)
         return Perturbation(text, current, edits if current != text else 0, tuple(ops))

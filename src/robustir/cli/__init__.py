@@ -28,6 +28,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "encode": "robustir.cli.encode:encode_cmd",
     "reproduce": "robustir.cli.reproduce:reproduce_cmd",
     "audit": "robustir.cli.audit:audit_cmd",
+    "export": "robustir.cli.export:export_cmd",
 }
 
 

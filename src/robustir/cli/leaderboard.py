@@ -5,6 +5,15 @@ from pathlib import Path
 
 import click
 
+from robustir.cli.options import (
+    engine_options,
+    open_engine,
+    resources_option,
+    retriever_kwargs,
+    retriever_options,
+    shard_retries,
+)
+
 
 @click.command("submit")
 @click.argument("checkpoint")
@@ -12,18 +21,19 @@ import click
 @click.option("--suite", default="v1", show_default=True, help="Suite version (or a suite .toml file).")
 @click.option("--data-dir", "data_dirs", multiple=True, metavar="DATASET=DIR",
               help="Local copy of a suite dataset, e.g. xquad-r=../shared/data/xquad-r (repeatable).")
-@click.option("--resources", type=click.Path(path_type=Path), default=None,
-              help="Folder of attack resources (MUSE, OMW, thesauri, keyboards), e.g. ../shared/data/resources.")
+@resources_option
 @click.option("--root", type=click.Path(path_type=Path), default=Path("leaderboards"), show_default=True,
               help="Folder of the published leaderboards.")
 @click.option("--replace", is_flag=True, help="Replace an earlier record of the same checkpoint or name.")
-@click.option("--allow-unsafe-weights", is_flag=True, help="Load pickle weights (only for checkpoints you trust).")
 @click.option("--allow-training-overlap", is_flag=True,
               help="Submit a robustir-trained checkpoint whose training data is a suite dataset "
                    "(the board name gets '[trained on DATASET]').")
-def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, allow_unsafe_weights,
-               allow_training_overlap) -> None:
+@retriever_options
+@engine_options
+def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, allow_training_overlap, **params) -> None:
     """Run the leaderboard suite on CHECKPOINT (a registered model name or a local folder) and record it.
+
+    The retriever and engine options are those of `robustir encode` and `robustir score`.
 
     \b
     Example:
@@ -32,11 +42,18 @@ def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, all
     """
     from robustir.leaderboards.submit import parse_data_dirs, submit
 
-    record, path = submit(
-        checkpoint, name=name, suite=suite, data_dirs=parse_data_dirs(data_dirs), resources=resources, root=root,
-        replace=replace, allow_pickle=allow_unsafe_weights, allow_training_overlap=allow_training_overlap,
-        say=lambda m: click.echo(m, err=True),
-    )
+    options = retriever_kwargs(params)
+    allow_pickle = bool(options.pop("allow_pickle", False))
+    engine = open_engine(params)
+    try:
+        record, path = submit(
+            checkpoint, name=name, suite=suite, data_dirs=parse_data_dirs(data_dirs), resources=resources, root=root,
+            replace=replace, allow_pickle=allow_pickle, allow_training_overlap=allow_training_overlap,
+            model_options=options, engine=engine, shard_retries=shard_retries(params),
+            say=lambda m: click.echo(m, err=True),
+        )
+    finally:
+        engine.close()
     from robustir.leaderboards.board import build_board
     from robustir.leaderboards.suite import load_suite
 
@@ -57,7 +74,9 @@ def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, all
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Where to write README.md, csv/*.csv and index.html (default <root>/<suite>).")
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level of the marks.")
-def leaderboard_cmd(suite, root, out, alpha) -> None:
+@click.option("--correction", type=click.Choice(["holm", "bh"]), default=None,
+              help="Multiple-testing correction of the marks: holm (family-wise error) or bh (false discovery rate); default: the suite's.")
+def leaderboard_cmd(suite, root, out, alpha, correction) -> None:
     """Render the board of one suite version from its submission records (Markdown, CSV, HTML)."""
     from robustir._table import format_table
     from robustir.errors import RobustirError
@@ -67,7 +86,7 @@ def leaderboard_cmd(suite, root, out, alpha) -> None:
 
     if not 0 < alpha < 1:
         raise RobustirError(f"--alpha must lie strictly between 0 and 1, got {alpha}")
-    board, files = publish(root, load_suite(suite), out=out, alpha=alpha)
+    board, files = publish(root, load_suite(suite), out=out, alpha=alpha, correction=correction)
     overall = board.tables[0]
     cols = [0, 1, 2, 3, 4, 5]
     rows = [[fmt_cell(r[j], percent=j == 3) + ("*" if r[j].mark else "") for j in cols] for r in overall.rows]

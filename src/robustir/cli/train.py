@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from robustir.cli.options import alias_option, merge_alias
+
 
 @click.command("train")
 @click.option("--base", required=True, help="Registry name (e.g. minilm-l6, labse) or a local checkpoint folder.")
@@ -13,7 +15,8 @@ import click
 @click.option("--alpha", type=float, default=None, help="Probability of a monolingual batch (hybrid only; default 0.5).")
 @click.option("--data", "data_path", required=True, type=click.Path(path_type=Path),
               help="XQuAD-R/LAReQA folder ({lang}.json) or JSONL of {group_id, lang, query, passage[, article]}.")
-@click.option("--langs", default=None, help="Comma-separated languages to use (default: all in the data).")
+@click.option("--lang", "langs", default=None, help="Comma-separated languages to use (default: all in the data).")
+@alias_option("--langs", "langs_alias")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Output checkpoint folder.")
 @click.option("--epochs", type=float, default=1.0, show_default=True)
 @click.option("--max-steps", type=int, default=None, help="Stop after this many optimiser steps.")
@@ -35,15 +38,18 @@ import click
 @click.option("--max-seq-length", type=int, default=128, show_default=True)
 @click.option("--overwrite", is_flag=True, help="Replace an earlier `robustir train` output in --out.")
 @click.option("--quiet", is_flag=True, help="No progress bar or per-step loss.")
-def train_cmd(data_path: Path, langs: str | None, out: Path, overwrite: bool, quiet: bool, **opts) -> None:
+def train_cmd(data_path: Path, langs: str | None, langs_alias: str | None, out: Path, overwrite: bool, quiet: bool,
+              **opts) -> None:
     """Fine-tune BASE on parallel QA data with hybrid batches (Elmahdy et al. 2024) or a baseline.
 
     \b
     Example:
       robustir train --base minilm-l6 --strategy hybrid --data ../shared/data/xquad-r \\
-          --langs en,de --split-by article --out ckpt/hybrid
+          --lang en,de --split-by article --out ckpt/hybrid
     """
     from robustir.training.trainer import TrainConfig, train
+
+    langs = merge_alias(langs, langs_alias, "--lang", "--langs")
 
     fields = {
         "base": opts["base"], "strategy": opts["strategy"], "alpha": opts["alpha"], "epochs": opts["epochs"],

@@ -25,13 +25,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from robustir.benchmark.settings import SETTINGS
 from robustir.errors import DataError
 
 __all__ = ["CLEAN", "FORMAT", "Record", "ResultGroup", "RecordError", "record_checksum", "seal", "validate_record"]
 
 FORMAT = "robustir.submission/1"
 CLEAN = "clean"
-SETTINGS = ("mono", "cross", "multi")
 
 
 class RecordError(DataError):

@@ -78,52 +78,31 @@ def training_overlap(checkpoint: str, suite: Suite) -> dict[str, str] | None:
 
 
 def report_to_results(report: Any, task: SuiteTask, label_of: Mapping[str, str], metrics: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The scorer's per-query runs of one task -> record result groups (qids in clean order)."""
+    """The scorer's per-query runs (`RunRow`s) of one task -> record result groups (qids in clean order)."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for run in report.runs:
-        if run["attack"] is None:
-            key = (run["setting"], run["query_lang"], run["corpus_lang"])
-            qids = list(run["scores"][metrics[0]])
+        if run.attack is None:
+            key = (run.setting, run.query_lang, run.corpus_lang)
+            qids = list(run.scores[metrics[0]])
             groups[key] = {"dataset": task.dataset, "setting": key[0], "lang": key[1], "doc_lang": key[2],
                            "qids": qids, "runs": {}}
     for run in report.runs:
-        key = (run["setting"], run["query_lang"], run["corpus_lang"])
+        key = (run.setting, run.query_lang, run.corpus_lang)
         if key not in groups:
             raise RobustirError(f"scorer report has an attacked run without a clean run: {key}")
         group = groups[key]
-        name = CLEAN if run["attack"] is None else label_of.get(run["attack"])
+        name = CLEAN if run.attack is None else label_of.get(run.attack)
         if name is None:
-            raise RobustirError(f"scorer report names attack {run['attack']!r}, which is not in the suite")
+            raise RobustirError(f"scorer report names attack {run.attack!r}, which is not in the suite")
         by_metric: dict[str, list[float]] = {}
         for metric in metrics:
-            scores = run["scores"][metric]
+            scores = run.scores[metric]
             missing = [q for q in group["qids"] if q not in scores]
             if missing:
                 raise RobustirError(f"{name} run of {key} lacks {len(missing)} query ids (e.g. {missing[0]!r})")
             by_metric[metric] = [round(min(1.0, max(0.0, float(scores[q]))), 6) for q in group["qids"]]
         group["runs"][name] = by_metric
     return [groups[k] for k in sorted(groups)]
-
-
-class _Indexed:
-    """A dense retriever whose `corpus_matrix` reads as None before `index()` instead of raising.
-
-    The scorer tells dense from sparse retrievers by `hasattr(r, "corpus_matrix")`, which a
-    RobustirError raised by the property would escape; everything else is delegated.
-    """
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    @property
-    def corpus_matrix(self) -> Any:
-        try:
-            return self._inner.corpus_matrix
-        except RobustirError:
-            return None
 
 
 _CODE_PARTS = ("attacks", "models", "datasets", "text")
@@ -263,12 +242,17 @@ def submit(
     replace: bool = False,
     allow_pickle: bool = False,
     allow_training_overlap: bool = False,
+    model_options: Mapping[str, Any] | None = None,
+    engine: Any = None,
+    shard_retries: int = 1,
     say: Callable[[str], None] = lambda _msg: None,
 ) -> tuple[Record, Path]:
-    """Run suite `suite` on `checkpoint` and write its record under ``<root>/<version>/submissions``."""
+    """Run suite `suite` on `checkpoint` and write its record under ``<root>/<version>/submissions``.
+
+    `model_options` go to ``load_retriever``; a non-local `engine` encodes a dense model's corpora."""
     from robustir import __version__
     from robustir.attacks import build
-    from robustir.models import get_spec, load_retriever
+    from robustir.models import get_spec
 
     the_suite = load_suite(suite)
     name = check_name(name)
@@ -297,7 +281,8 @@ def submit(
             f"its own training questions; pass --allow-training-overlap to submit anyway (the board name says so)")
     if overlap:
         name = check_name(f"{name} [trained on {overlap['dataset']}]")
-    spec = get_spec(checkpoint, allow_pickle=allow_pickle)  # refuses pickle weights / shipped code
+    options = {**dict(model_options or {}), **({"allow_pickle": True} if allow_pickle and local else {})}
+    spec = get_spec(checkpoint, **options)  # refuses pickle weights / shipped code unless allowed
     spec_dict = spec.to_dict()
     fp = fingerprint_checkpoint(checkpoint, spec_dict, local=local)
     clashes = find_clashes(root, the_suite.version, name, fp["sha256"])
@@ -307,9 +292,7 @@ def submit(
             f"{', '.join(str(p) for p in clashes)}; pass --replace to replace it"
         )
     say(f"loading {checkpoint}")
-    retriever = load_retriever(checkpoint, allow_pickle=allow_pickle) if local else load_retriever(checkpoint)
-    if callable(getattr(type(retriever), "encode_queries", None)):
-        retriever = _Indexed(retriever)
+    retriever = _load(checkpoint, options, engine, shard_retries)
     results, skipped, reports = run_suite(retriever, the_suite, data_dirs=dirs, resources=res_dir, say=say)
     data = {
         "name": name,
@@ -327,6 +310,17 @@ def submit(
     record = validate_record(seal(data), source=f"submission {name!r}")
     path = save_record(record, root, replace=replace)
     return record, path
+
+
+def _load(checkpoint: str, options: dict[str, Any], engine: Any, shard_retries: int) -> Any:
+    """The retriever; with a non-local engine its corpora are encoded on that engine."""
+    if engine is not None and engine.name != "local":
+        from robustir.models.engines.corpus import load_with_engine
+
+        return load_with_engine(checkpoint, engine=engine, retries=shard_retries, **options)
+    from robustir.models import load_retriever
+
+    return load_retriever(checkpoint, **options)
 
 
 def parse_data_dirs(items: tuple[str, ...] | list[str]) -> dict[str, Path]:

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from robustir.benchmark.settings import SETTINGS
 from robustir.errors import RobustirError, unknown_name
 from robustir.types import AttackSpec
 
@@ -33,7 +34,6 @@ KNOWN_SUITES: dict[str, str] = {
     "v1-adversarial": "76def762b44976d6c2130165ea8ce078dbde991f580afe4715f7d0886a56893b",
 }
 
-SETTINGS = ("mono", "cross", "multi")
 
 
 class SuiteError(RobustirError):

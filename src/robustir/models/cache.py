@@ -11,6 +11,11 @@ Each shard is written to a temporary file and renamed into place, then the manif
 rewritten atomically, so an interrupted encode resumes at the first missing shard. Every
 shard is checked against its size and sha256 before use; a damaged one is re-encoded,
 never read. Reads are memory-mapped.
+
+The shard size is a storage detail, not part of the key: the size asked for only lays out a
+new encoding; an existing one (complete or interrupted) keeps the layout its manifest records,
+so `robustir encode --shard-docs 200` is reused as is by a later run asking for 8,192 (nothing
+re-encoded, no manifest rewritten, no orphan shards).
 """
 from __future__ import annotations
 
@@ -104,27 +109,52 @@ class EncodingCache:
             raise RobustirError(f"shard_docs must be positive, got {shard_docs!r}")
         self.key = {**key, "dtype": dtype}
         self.dtype = dtype
-        self.shard_docs = shard_docs
+        self.requested_shard_docs = shard_docs  # the layout of a NEW encoding
+        self.shard_docs = shard_docs  # the layout in use: an existing manifest's (see adopt_layout)
         self.folder = (root or cache_root() / "encodings") / cache_key(self.key)
 
     # --- manifest ---------------------------------------------------------------------
-    def _read_manifest(self, n_docs: int) -> dict[str, Any]:
-        path = self.folder / "manifest.json"
-        fresh = {"format": FORMAT, "key": self.key, "n_docs": n_docs, "shard_docs": self.shard_docs, "shards": {}}
+    def _stored_manifest(self, n_docs: int) -> dict[str, Any] | None:
+        """The manifest on disk when it is this key's (any shard size), else None."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return fresh
+            return None
+        size = data.get("shard_docs") if isinstance(data, dict) else None
         if (
             not isinstance(data, dict)
             or data.get("format") != FORMAT
             or data.get("key") != json.loads(json.dumps(self.key))
             or data.get("n_docs") != n_docs
-            or data.get("shard_docs") != self.shard_docs
+            or not isinstance(size, int)
+            or isinstance(size, bool)
+            or size < 1
             or not isinstance(data.get("shards"), dict)
         ):
-            return fresh
+            return None
         return data
+
+    def adopt_layout(self, n_docs: int) -> int:
+        """Use the shard size an existing encoding of this key was written with; returns it.
+
+        Without one (or with an unreadable one) the requested size lays out a new encoding.
+        """
+        stored = self._stored_manifest(n_docs)
+        self.shard_docs = stored["shard_docs"] if stored is not None else self.requested_shard_docs
+        return self.shard_docs
+
+    def n_shards(self, n_docs: int) -> int:
+        """Shards of the layout in use (call `adopt_layout` first)."""
+        return (n_docs + self.shard_docs - 1) // self.shard_docs
+
+    def _read_manifest(self, n_docs: int) -> dict[str, Any]:
+        """The stored manifest (its layout adopted), or a fresh one in the requested layout."""
+        stored = self._stored_manifest(n_docs)
+        if stored is not None:
+            self.shard_docs = stored["shard_docs"]
+            return stored
+        self.shard_docs = self.requested_shard_docs
+        return {"format": FORMAT, "key": self.key, "n_docs": n_docs, "shard_docs": self.shard_docs, "shards": {}}
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         atomic_write_text(self.folder / "manifest.json", dump_json(manifest))
@@ -162,6 +192,8 @@ class EncodingCache:
             end = min(n_docs, start + self.shard_docs)
             name = f"shard-{j:05d}"
             entry = manifest["shards"].get(name)
+            if isinstance(entry, dict) and (entry.get("start"), entry.get("end")) != (start, end):
+                entry = {}  # not the rows this shard should hold: damaged, re-encoded
             got = self._verify(entry, dim) if entry is not None else None
             if got is None:
                 if entry is not None:

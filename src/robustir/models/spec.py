@@ -36,13 +36,20 @@ class Backend:
     load: Callable[..., Any]
     options: frozenset[str]
     spec_options: frozenset[str] = SPEC_OPTIONS  # the spec fields a user may override
+    # For a backend whose models are torch checkpoints made on demand (converted, downloaded):
+    # spec -> the local sentence-transformers folder, e.g. what `robustir train --base` fine-tunes.
+    checkpoint_folder: Callable[[ModelSpec], str] | None = None
 
 
 backends: Registry[Backend] = Registry("model backend", entry_point_group="robustir.backends")
 
 
 def register_backend(
-    name: str, *, options: frozenset[str] | set[str], spec_options: frozenset[str] | set[str] = SPEC_OPTIONS
+    name: str,
+    *,
+    options: frozenset[str] | set[str],
+    spec_options: frozenset[str] | set[str] = SPEC_OPTIONS,
+    checkpoint_folder: Callable[[ModelSpec], str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator for a backend's loader (one file in models/backends/ registers one backend).
 
@@ -52,7 +59,7 @@ def register_backend(
     """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        backends.add(name, Backend(name, fn, frozenset(options), frozenset(spec_options)))
+        backends.add(name, Backend(name, fn, frozenset(options), frozenset(spec_options), checkpoint_folder))
         return fn
 
     return deco

@@ -26,9 +26,14 @@ __all__ = ["Token", "tokenize", "words", "graphemes", "check_lang", "STOPWORD_LA
 # A word: letters/marks/digits, possibly joined by an apostrophe (don't), a middle dot or a
 # zero-width (non-)joiner, which belong inside words in several scripts.
 _WORD_PATTERN = r"[\p{L}\p{M}\p{N}]+(?:['\u2019\u00b7\u200c\u200d][\p{L}\p{M}\p{N}]+)*"
-# French and Italian elide articles and pronouns: l'homme, dell'anno -> "l'" + "homme".
-_ELISION_LANGS = frozenset({"fr", "it"})
-_ELIDED_MAX = 6
+# French, Italian and Portuguese elide articles and pronouns: l'homme, dell'anno, d'água ->
+# "l'" + "homme". Only known elided forms are split off (aujourd'hui stays one word).
+_ELISION_LANGS = frozenset({"fr", "it", "pt"})
+_ELIDED_EXTRA = {
+    "fr": "quelqu' presqu' entr'",
+    "it": "sant' tutt' quand' nessun' buon' bell' dev' com' dov' anch' mezz' quant' qual'",
+    "pt": "d' n'",
+}
 _lock = threading.Lock()
 
 
@@ -54,7 +59,16 @@ def check_lang(lang: str) -> None:
         raise unknown_name("language", lang, LANGUAGES)
 
 
-def _regex_tokens(text: str, offset: int = 0, *, elision: bool = False) -> list[Token]:
+@lru_cache(maxsize=None)
+def _elided(lang: str) -> frozenset[str]:
+    """Elided forms of `lang` (case-folded, apostrophe normalised to U+0027)."""
+    from robustir.text.stopwords import stopwords
+
+    forms = {w for w in stopwords(lang) if w.endswith("'")} | set(_ELIDED_EXTRA.get(lang, "").split())
+    return frozenset(forms)
+
+
+def _regex_tokens(text: str, offset: int = 0, *, elision: str = "") -> list[Token]:
     word_re = _regex()[0]
     out: list[Token] = []
     pos = 0
@@ -63,7 +77,7 @@ def _regex_tokens(text: str, offset: int = 0, *, elision: bool = False) -> list[
             out.append(Token(text[pos : m.start()], offset + pos, offset + m.start(), False))
         word, start = m.group(), offset + m.start()
         cut = min((i for i in (word.find("'"), word.find("\u2019")) if i >= 0), default=-1) + 1
-        if elision and 0 < cut <= _ELIDED_MAX:
+        if elision and cut > 0 and word[:cut].casefold().replace("\u2019", "'") in _elided(elision):
             out.append(Token(word[:cut], start, start + cut, True))
             out.append(Token(word[cut:], start + cut, start + len(word), True))
         else:
@@ -151,7 +165,7 @@ def tokenize(text: str, lang: str) -> list[Token]:
         return []
     if lang in _SEGMENTERS:
         return _aligned(text, _segmenter(lang)(text))
-    return _regex_tokens(text, elision=lang in _ELISION_LANGS)
+    return _regex_tokens(text, elision=lang if lang in _ELISION_LANGS else "")
 
 
 def words(text: str, lang: str) -> list[str]:

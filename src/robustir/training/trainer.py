@@ -107,6 +107,11 @@ def resolve_base(base: str) -> tuple[str, dict[str, Any]]:
 
     if base in model_specs:
         spec = model_specs.get(base)
+        from robustir.models.spec import backends
+
+        made = backends.get(spec.backend).checkpoint_folder
+        if made is not None:  # a torch checkpoint the backend makes on demand (me5-small: converted)
+            return made(spec), {"base": base, "checkpoint": spec.checkpoint, "revision": spec.revision}
         if spec.backend not in ("sentence-transformers", "hf"):
             raise RobustirError(
                 f"base model {base!r} has backend {spec.backend!r}, which cannot be fine-tuned; "

@@ -1,18 +1,44 @@
 """Shared machinery of the word-swapping attacks (synonym, code_switch, paraphrase.pivot,
-translate): which words may be touched, script and case checks, and rebuilding the text."""
+translate): which words may be touched, script and case checks, and rebuilding the text.
+
+A word may be swapped only if it is a content word: not a function word (stopwords, copulas,
+auxiliaries, interrogatives, numerals, anything with a digit: `text.stopwords.is_function_word`),
+not inside a proper name, not a verb carrying hyphenated clitics (est-il), and, where a tagger
+exists (zh ja ko th), tagged noun, verb or adjective (ja: noun or adjective; ko: the noun stem of
+an eojeol, whose particles and endings are kept). A replacement is one word unless the attack
+is given multiword=true, and after an elided clitic (l', dell') it must start with a vowel.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from robustir.attacks.base import edit_budget
+from robustir.attacks.base import Param, edit_budget
 from robustir.attacks import lexicons
-from robustir.text.scripts import CASED, SCRIPTS, has_harakat, same_script, strip_harakat
+from robustir.text.analysis import CONTENT_POS, Analysis, analyse, korean_morphemes
+from robustir.text.scripts import CASED, SCRIPTS, has_harakat, same_script, strip_harakat, traditional
 from robustir.text.segment import Token, is_stopword, tokenize
+from robustir.text.stopwords import is_function_word
 from robustir.languages import UNSEGMENTED
 from robustir.types import Perturbation
+
+MULTIWORD = Param("multiword", bool, False, "allow replacements of several words (wordnet phrases)")
+# Parts of speech whose words are swapped, per language with a tagger (default: CONTENT_POS).
+_SWAP_POS = {"ja": frozenset({"NOUN", "ADJ"}), "ko": frozenset({"NOUN"})}
+_VOWELS = frozenset("aeiouyhàâäéèêëîïôöùûüÿœæáíóúãõ")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One word to replace, as the replacement function sees it."""
+
+    word: str  # the word (Korean: the noun stem of the eojeol)
+    first: bool  # starts the query (case decisions)
+    pos: str | None  # coarse part of speech from the language's tagger (None: no tagger)
+
 
 def match_case(template: str, word: str, *, lang: str = "", first: bool = True) -> str:
     """Give `word` the case pattern of `template` (UPPER, Title or lower as found). German
@@ -25,39 +51,43 @@ def match_case(template: str, word: str, *, lang: str = "", first: bool = True) 
     return word  # lower-case template: keep the lexicon's own case (German nouns, acronyms)
 
 
-def content_positions(tokens: Sequence[Token], lang: str) -> list[int]:
-    """Indices of word tokens that are not stopwords (the candidates for swapping). Japanese
-    also needs a part of speech: only nouns and adjectives, since a verb stem swapped for a
-    noun breaks the conjugation (教えてください -> 教訓てください)."""
-    out = [i for i, t in enumerate(tokens) if t.is_word and not is_stopword(t.text, lang)]
-    if lang == "ja" and out:
-        text = "".join(t.text for t in tokens)
-        starts = _ja_content_starts(text)
-        out = [i for i in out if tokens[i].start in starts]
+def content_positions(analysis: Analysis, lang: str) -> list[int]:
+    """Indices of the word tokens that may be swapped (see the module docstring)."""
+    toks, allowed = analysis.tokens, _SWAP_POS.get(lang, CONTENT_POS)
+    out = []
+    for i, t in enumerate(toks):
+        if not t.is_word or i in analysis.names or is_function_word(t.text, lang):
+            continue
+        if analysis.pos[i] is not None and analysis.pos[i] not in allowed:
+            continue
+        first, last = analysis.unit_of(i) or (i, i)
+        if "-" in "".join(x.text for x in toks[first : last + 1] if not x.is_word):
+            continue  # est-il, a-t-il, encontra-se: a verb with its clitics
+        if i != last:
+            continue  # l' of l'homme: only the host of an elided clitic
+        out.append(i)
     return out
 
 
-@lru_cache(maxsize=1)
-def _janome_pos():
-    from janome.tokenizer import Tokenizer
+def single_word(word: str, lang: str) -> bool:
+    """One word: no spaces, and one segmenter word in unsegmented scripts."""
+    if not word or any(ch.isspace() for ch in word):
+        return False
+    return lang not in UNSEGMENTED or sum(t.is_word for t in tokenize(word, lang)) <= 1
 
-    return Tokenizer()
+
+def _elided_before(tokens: Sequence[Token], pos: int) -> bool:
+    return pos > 0 and tokens[pos - 1].is_word and tokens[pos - 1].text[-1:] in ("'", "\u2019")
 
 
-def _ja_content_starts(text: str) -> frozenset[int]:
-    """Start offsets of janome tokens tagged noun (名詞) or adjective (形容詞), excluding
-    non-independent and suffix nouns (非自立, 接尾)."""
-    starts: set[int] = set()
-    pos = 0
-    for tok in _janome_pos().tokenize(text):
-        at = text.find(tok.surface, pos)
-        if at < 0:
-            continue
-        pos = at + len(tok.surface)
-        tags = tok.part_of_speech.split(",")
-        if tags[0] in ("名詞", "形容詞") and not {"非自立", "接尾", "代名詞", "数"} & set(tags[1:]):
-            starts.add(at)
-    return frozenset(starts)
+def _usable(cand: str, old: str, *, lang: str, out_lang: str, multiword: bool, elided: bool) -> bool:
+    if not cand or cand.casefold() == old.casefold():
+        return False
+    if not multiword and not single_word(cand, out_lang):
+        return False
+    if elided and cand[:1].casefold() not in _VOWELS:
+        return False  # l'histoire -> l'récit
+    return not is_function_word(cand, out_lang)
 
 
 def swap_words(
@@ -66,23 +96,28 @@ def swap_words(
     lang: str,
     rng: np.random.Generator,
     config: dict,
-    replacement: Callable[[str, np.random.Generator, bool], str | None],
+    replacement: Callable[[Slot], Sequence[str]],
     out_lang: str | None = None,
     label: str,
+    top: int = 3,
 ) -> Perturbation:
-    """Replace a budgeted share of content words by `replacement(word, rng, first)` (None = no
-    option; `first` tells whether the word starts the query, for case decisions).
+    """Replace a budgeted share of content words by one of the first `top` usable candidates
+    of `replacement(slot)` (best first; empty = no option).
 
     The budget is counted over content words; when a chosen word has no replacement the next
     candidate is tried, so the budget is met whenever enough words have one.
     """
-    tokens = tokenize(text, lang)
-    cands = content_positions(tokens, lang)
+    analysis = analyse(text, lang)
+    tokens = analysis.tokens
+    cands = content_positions(analysis, lang)
     budget = edit_budget(
         len(cands), rate=config["rate"], min_edits=config["min_edits"], max_edits=config["max_edits"], rng=rng
     )
     if budget == 0:
         return Perturbation(text, text, 0)
+    target = out_lang or lang
+    multiword = bool(config.get("multiword", False))
+    morphs = korean_morphemes(text) if lang == "ko" else []
     new = [t.text for t in tokens]
     first_word = next((i for i, t in enumerate(tokens) if t.is_word), -1)
     ops: list[str] = []
@@ -90,24 +125,93 @@ def swap_words(
         if len(ops) >= budget:
             break
         pos = cands[int(i)]
-        old = tokens[pos].text
-        rep = replacement(old, rng, pos == first_word)
-        if not rep and lang == "ko":  # 한국에서 -> 한국 + 에서: swap the stem, keep the particle
-            rep = _korean_stem_swap(old, lambda stem: replacement(stem, rng, pos == first_word))
-        if not rep or rep == old:
+        old, rest = tokens[pos].text, ""
+        if lang == "ko":  # 의원들은 -> 의원 + 들은: swap the noun stem, keep particles and endings
+            split = korean_split(tokens[pos], morphs)
+            if split is None:
+                continue
+            old, rest = split
+        slot = Slot(old, pos == first_word, analysis.pos[pos])
+        usable = [c for c in replacement(slot) if _usable(
+            c, old, lang=lang, out_lang=target, multiword=multiword, elided=_elided_before(tokens, pos))]
+        if not usable:
             continue
-        new[pos] = pad(rep, tokens, pos, lang, out_lang or lang)
-        ops.append(f"{label}:{old}->{rep}")
+        rep = usable[int(rng.integers(min(top, len(usable))))]
+        if lang == "ko":
+            rep += harmonise(rep, rest, morphs, tokens[pos])
+        new[pos] = pad(rep, tokens, pos, lang, target)
+        ops.append(f"{label}:{tokens[pos].text}->{rep}")
     return Perturbation(text, "".join(new), len(ops), tuple(ops))
 
 
-def _korean_stem_swap(word: str, replace: Callable[[str], str | None], *, max_suffix: int = 3) -> str | None:
-    """Korean attaches particles and endings to the stem; try the longest known stem."""
-    for cut in range(len(word) - 1, max(0, len(word) - 1 - max_suffix), -1):
-        rep = replace(word[:cut])
-        if rep:
-            return rep + word[cut:]
-    return None
+def _fold(word: str, lang: str) -> str:
+    """Case, accents and Arabic letter variants (ة/ه, أ/إ/آ/ا, ى/ي) folded away."""
+    import unicodedata
+
+    out = "".join(ch for ch in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(ch))
+    if lang == "ar":
+        out = strip_harakat(out).translate(str.maketrans("ةأإآى", "هاااي"))
+        out = out[2:] if out.startswith("ال") and len(out) > 4 else out  # the article al-
+    return out
+
+
+def variant(word: str, cand: str, lang: str) -> bool:
+    """True if `cand` is a spelling, inflected or derived form of `word` rather than another
+    word (ciel/ciels, moderno/moderna, season/seasonal, journée/journee, القاهرة/القاهره)."""
+    a, b = _fold(word, lang), _fold(cand, lang)
+    if a == b:
+        return True
+    if lang in UNSEGMENTED or lang == "ko":
+        return a in b or b in a
+    shortest = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), shortest)
+    return common >= max(3, shortest - 2)
+
+
+# --- Korean: stems and particles -----------------------------------------------------------
+
+_FUNCTIONAL = ("J", "E", "XSN", "XSV", "XSA", "VCP")
+_PARTICLE_PAIRS = {"은": "는", "이": "가", "을": "를", "과": "와", "으로": "로"}
+
+
+def korean_split(token: Token, morphs: Sequence) -> tuple[str, str] | None:
+    """(noun stem, the rest) of a Korean eojeol that is one common noun (NNG) followed only by
+    particles, suffixes and endings (의원들은 -> 의원, 들은); None for anything else."""
+    inside = [m for m in morphs if token.start <= m.start < token.end]
+    if not inside or inside[0].tag != "NNG" or inside[0].start != token.start:
+        return None
+    stem = inside[0]
+    if token.text[: stem.end - stem.start] != stem.form:
+        return None
+    if any(not m.tag.startswith(_FUNCTIONAL) for m in inside[1:]):
+        return None
+    return stem.form, token.text[len(stem.form):]
+
+
+def _batchim(syllable: str) -> int:
+    """Final consonant index of a Hangul syllable (0: none; 8: ㄹ; -1: not Hangul)."""
+    return (ord(syllable) - 0xAC00) % 28 if "\uac00" <= syllable <= "\ud7a3" else -1
+
+
+def harmonise(stem: str, rest: str, morphs: Sequence, token: Token) -> str:
+    """The particle after a new stem in the form its last syllable takes (산은 -> 산맥은,
+    수도는 -> 도읍은): 은/는, 이/가, 을/를, 과/와, 으로/로."""
+    final = _batchim(stem[-1:]) if stem else -1
+    if final < 0 or not rest:
+        return rest
+    inside = [m for m in morphs if token.start <= m.start < token.end]
+    particle = inside[1] if len(inside) > 1 else None
+    if particle is None or not particle.tag.startswith("J") or not rest.startswith(particle.form):
+        return rest
+    pairs = {**_PARTICLE_PAIRS, **{v: k for k, v in _PARTICLE_PAIRS.items()}}
+    form = particle.form
+    if form not in pairs:
+        return rest
+    heavy = form in _PARTICLE_PAIRS  # the form used after a consonant
+    want_heavy = final != 0 and not (form in ("으로", "로") and final == 8)
+    if heavy != want_heavy:
+        form = pairs[form]
+    return form + rest[len(particle.form):]
 
 
 @lru_cache(maxsize=None)
@@ -133,6 +237,7 @@ def foreign_english(word: str, lang: str) -> bool:
 
 def clear_caches() -> None:
     _ranks.cache_clear()
+    _reverse.cache_clear()
     _lookup.cache_clear()
     _vocab.cache_clear()
 
@@ -174,6 +279,16 @@ def _ranks(src: str, tgt: str) -> dict[str, int]:
     return {w: i for i, w in enumerate(muse(src, tgt))}
 
 
+@lru_cache(maxsize=None)
+def _reverse(src: str, tgt: str) -> dict[str, tuple[str, ...]]:
+    """The MUSE dictionary src -> tgt read backwards: target word -> source words, in file order."""
+    out: dict[str, list[str]] = {}
+    for w, ts in lexicons.muse(src, tgt).items():
+        for t in ts:
+            out.setdefault(t, []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @lru_cache(maxsize=200_000)
 def _lookup(word: str, src: str, tgt: str) -> tuple[str, ...]:
     """Translations of one word, best first: those that translate back to the word, then the
@@ -183,6 +298,9 @@ def _lookup(word: str, src: str, tgt: str) -> tuple[str, ...]:
     table = muse(src, tgt)
     key = word if word in table else word.casefold()
     cands = table.get(key, ())
+    if not cands and available("muse", f"{tgt}-{src}.txt"):
+        # MUSE zh-en is mostly Traditional (比賽, not 比赛); en-zh lists Simplified forms too
+        cands = _reverse(tgt, src).get(key, ())
     if len(cands) < 2 or not available("muse", f"{tgt}-{src}.txt"):
         return cands
     back, ranks = muse(tgt, src), _ranks(tgt, src)
@@ -203,5 +321,5 @@ def translations(word: str, src: str, tgt: str, *, via: int = 2) -> tuple[str, .
             out.update(dict.fromkeys(_lookup(mid, "en", tgt)))
         found = tuple(out)
     if tgt == "zh":  # MUSE zh mixes in Traditional forms: Simplified ones first
-        found = tuple(sorted(found, key=_traditional))
+        found = tuple(sorted(found, key=traditional))
     return found

@@ -1,6 +1,8 @@
 """code_switch: replace a share of content words by their translation into another language.
 
-Mixed-language queries are how many bilingual users search. Words are translated with the
+Mixed-language queries are how many bilingual users search. Only content words are switched
+(nouns, verbs, adjectives; never function words, names or numbers; Korean: the noun stem, its
+particle kept), each by its single best translation. Words are translated with the
 MUSE bilingual dictionaries (Conneau et al. 2018): en<->X exists for all 12 non-English MLDR
 languages; for X->Y with neither side English and no local X-Y dictionary, the word pivots
 through English (X->en->Y), which adds translation noise.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from robustir.attacks.families._wordswap import CASED, match_case, swap_words, translations
+from robustir.attacks.families._wordswap import CASED, MULTIWORD, Slot, match_case, swap_words, translations
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
@@ -23,25 +25,35 @@ __all__ = ["CodeSwitch"]
 
 def translated_word(word: str, src: str, tgt: str, *, first: bool = False) -> str | None:
     """The best MUSE translation of `word` that differs from it (None if none)."""
+    found = translated_words(word, src, tgt, first=first)
+    return found[0] if found else None
+
+
+def translated_words(word: str, src: str, tgt: str, *, first: bool = False) -> list[str]:
+    """MUSE translations of `word` that differ from it, best first (those that translate back
+    to the word, then the more frequent), cased like the word when both scripts are cased."""
     key = word.casefold()
-    for cand in translations(word, src, tgt):
-        if cand.casefold() != key:
-            return match_case(word, cand, lang=src, first=first) if src in CASED and tgt in CASED else cand
-    return None
+    return [
+        match_case(word, cand, lang=src, first=first) if src in CASED and tgt in CASED else cand
+        for cand in translations(word, src, tgt) if cand.casefold() != key
+    ]
 
 
 @register("code_switch")
 class CodeSwitch(Attack):
     description = (
-        "Replace a share of content words by their MUSE dictionary translation into `target` "
+        "Replace a share of content words (never function words or names) by their best MUSE "
+        "dictionary translation into `target` "
         "(X->Y without an X-Y dictionary pivots through English)."
     )
     languages = frozenset(MLDR_LANGS) - {"en"}
     params = (
         *STRENGTH_PARAMS,
         Param("target", str, "en", "language the switched words are taken from", choices=tuple(MLDR_LANGS)),
+        MULTIWORD,
     )
     resource = "muse"
+    substitutes_words = True
     citation = "Conneau et al. 2018, Word Translation Without Parallel Data (MUSE dictionaries)"
 
     def supports(self, lang: str) -> bool:
@@ -54,7 +66,7 @@ class CodeSwitch(Attack):
             lang=lang,
             rng=rng,
             config=self.config,
-            replacement=lambda word, _r, first: translated_word(word, lang, target, first=first),
+            replacement=lambda slot: translated_words(slot.word, lang, target, first=slot.first)[:1],
             out_lang=target,
             label=f"code_switch[{target}]",
         )

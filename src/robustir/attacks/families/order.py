@@ -3,7 +3,10 @@
 `order.shuffle` reorders words (their "RandomOrderSwap" swaps two random words; `mode=adjacent`
 swaps neighbours, `mode=shuffle` permutes every word); `drop.stopwords` removes stopwords (their
 "RemoveStopWords"), never every word. Words come from `segment.tokenize`, so Thai, Chinese
-and Japanese are split by real segmenters; separators and punctuation stay in place.
+and Japanese are split by real segmenters; separators and punctuation stay in place. Both work
+on units (`text.analysis`): an elided clitic stays with its host (c'est, l'homme), a verb with
+its hyphenated clitics (est-ce, a-t-il), the French question frame qu'est-ce que is one unit,
+and the pieces of a name (a Thai name the segmenter split, Josh Norman) move together.
 
 Penha, Câmara, Hauff. "Evaluating the Robustness of Retrieval Pipelines with Query Variation
 Generators." ECIR 2022.
@@ -13,7 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from robustir.attacks.base import Attack, Param, edit_budget, register
-from robustir.text.segment import Token, is_stopword, tokenize
+from robustir.text.analysis import analyse
+from robustir.text.segment import Token, is_stopword
+from robustir.text.stopwords import is_function_word
 from robustir.languages import LANGUAGES, UNSEGMENTED
 from robustir.types import Perturbation
 
@@ -35,11 +40,11 @@ class OrderShuffle(Attack):
     )
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
-        tokens = tokenize(text, lang)
-        slots = [i for i, t in enumerate(tokens) if t.is_word]
-        if len(slots) < 2:
+        analysis = analyse(text, lang)
+        tokens, units = analysis.tokens, analysis.units
+        if len(units) < 2:
             return Perturbation(text, text, 0)
-        order = [tokens[i].text for i in slots]
+        order = [text[tokens[a].start : tokens[b].end] for a, b in units]
         mode = self.config["mode"]
         if mode == "shuffle":
             perm = list(rng.permutation(len(order)))
@@ -47,8 +52,8 @@ class OrderShuffle(Attack):
             edits = sum(1 for a, b in zip(new, order) if a != b)
         else:
             cfg = self.config
-            units = max(len(order) // 2, 1) if mode == "swap" else len(order) - 1
-            n = edit_budget(units, rate=cfg["rate"], min_edits=cfg["min_edits"], max_edits=cfg["max_edits"], rng=rng)
+            count = max(len(order) // 2, 1) if mode == "swap" else len(order) - 1
+            n = edit_budget(count, rate=cfg["rate"], min_edits=cfg["min_edits"], max_edits=cfg["max_edits"], rng=rng)
             new = list(order)
             edits = 0
             for _ in range(n):
@@ -60,11 +65,12 @@ class OrderShuffle(Attack):
                 if new[a] != new[b]:
                     new[a], new[b] = new[b], new[a]
                     edits += 1
-        out = list(tokens)
-        for i, word in zip(slots, new):
-            t = out[i]
-            out[i] = Token(word, t.start, t.end, True)
-        result = "".join(t.text for t in out)
+        out, pos = [], 0
+        for (a, b), unit in zip(units, new):
+            out.append(text[pos : tokens[a].start])
+            out.append(unit)
+            pos = tokens[b].end
+        result = "".join(out) + text[pos:]
         return Perturbation(text, result, edits if result != text else 0, ("order",) * (result != text))
 
 
@@ -80,34 +86,55 @@ class DropStopwords(Attack):
     )
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
-        tokens = tokenize(text, lang)
-        word_idx = [i for i, t in enumerate(tokens) if t.is_word]
-        # numbers are never dropped: a year or a count is the query's content here
-        stops = [i for i in word_idx if not tokens[i].text.isdigit() and is_stopword(tokens[i].text, lang)]
-        if not stops:
+        analysis = analyse(text, lang)
+        tokens = analysis.tokens
+        spans = droppable(analysis, lang)
+        if not spans:
             return Perturbation(text, text, 0)
         cfg = self.config
-        n = edit_budget(len(stops), rate=cfg["rate"], min_edits=cfg["min_edits"], max_edits=cfg["max_edits"], rng=rng)
-        n = min(n, len(word_idx) - 1)  # never remove every word
+        n = edit_budget(len(spans), rate=cfg["rate"], min_edits=cfg["min_edits"], max_edits=cfg["max_edits"], rng=rng)
+        n = min(n, len(analysis.units) - 1)  # never remove every word
         if n <= 0:
             return Perturbation(text, text, 0)
-        drop = set(int(i) for i in rng.choice(stops, size=n, replace=False))
+        picked = sorted(int(i) for i in rng.choice(len(spans), size=n, replace=False))
+        drop = {k for i in picked for k in range(spans[i][0], spans[i][1] + 1)}
         result = _join_without(tokens, drop, spaced=lang not in UNSEGMENTED)
         if not result.strip():
             return Perturbation(text, text, 0)
         return Perturbation(text, result, n if result != text else 0, ("drop",) * n)
 
 
+def droppable(analysis, lang: str) -> list[tuple[int, int]]:
+    """Token spans drop.stopwords may remove: a unit made only of stopwords (qu'il, de), or the
+    elided article before a content word (l' of l'histoire). A unit holding a copula or any
+    other non-stopword stays whole (c'est, qu'est-ce que: never est-est). Numbers never go."""
+    tokens, out = analysis.tokens, []
+    for a, b in analysis.units:
+        words = [i for i in range(a, b + 1) if tokens[i].is_word]
+        stops = [is_stopword(tokens[i].text, lang) and not tokens[i].text.isdigit() for i in words]
+        if all(stops):
+            out.append((a, b))
+        elif (len(words) == 2 and stops[0] and tokens[words[0]].text[-1:] in ("'", "\u2019")
+              and not is_function_word(tokens[words[1]].text, lang)):
+            out.append((words[0], words[0]))
+    return out
+
+
 def _join_without(tokens: list[Token], drop: set[int], *, spaced: bool) -> str:
-    """Concatenate tokens minus `drop`, removing one run of whitespace per dropped word: the
-    one on its left if there is one, else the one on its right. A word glued to the next one
-    (an elided article: French "l'" in "l'histoire") takes no whitespace with it."""
-    keep = [True] * len(tokens)
+    """Concatenate tokens minus `drop` (whole units: runs of indices), removing one run of
+    whitespace per dropped run: the one on its left if there is one, else the one on its right.
+    A word glued to the next one (an elided article: French "l'" in "l'histoire") takes no
+    whitespace with it."""
+    keep = [i not in drop for i in range(len(tokens))]
     for i in sorted(drop):
-        keep[i] = False
+        if i + 1 < len(tokens) and (i + 1) in drop:
+            continue  # inside a dropped run: handle its whitespace at its last token
+        first = i
+        while first - 1 in drop:
+            first -= 1
         if not spaced or (i + 1 < len(tokens) and tokens[i + 1].is_word):
             continue
-        left = i - 1
+        left = first - 1
         if left >= 0 and keep[left] and not tokens[left].is_word and tokens[left].text.isspace():
             keep[left] = False
         elif i + 1 < len(tokens) and not tokens[i + 1].is_word and tokens[i + 1].text.isspace():

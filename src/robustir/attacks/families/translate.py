@@ -20,16 +20,20 @@ import numpy as np
 
 from robustir.attacks.families._wordswap import (
     CASED,
-    _korean_stem_swap,
+    MULTIWORD,
+    Slot,
     foreign_english,
+    korean_split,
     match_case,
-    pick,
     same_script,
     swap_words,
     translations,
+    variant,
 )
+from robustir.text.analysis import korean_morphemes
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
-from robustir.text.segment import is_stopword, tokenize
+from robustir.text.segment import tokenize
+from robustir.text.stopwords import is_function_word
 from robustir.errors import RobustirError
 from robustir.languages import MLDR_LANGS, UNSEGMENTED
 from robustir.types import Perturbation
@@ -37,6 +41,7 @@ from robustir.types import Perturbation
 __all__ = ["PivotParaphrase", "Translate", "BackTranslation", "resolve_pivot", "dictionary_translate"]
 
 _LANGS = tuple(MLDR_LANGS)
+_SYNONYM_LANGS = frozenset(_LANGS)
 _MT_PARAMS = (
     Param("allow_pickle", bool, False, "allow loading pickle (.bin) weights; only for trusted files"),
 )
@@ -67,8 +72,10 @@ class PivotParaphrase(Attack):
     params = (
         *STRENGTH_PARAMS,
         Param("pivot", str, "auto", "pivot language (auto: en, or de for English)", choices=("auto", *_LANGS)),
+        MULTIWORD,
     )
     resource = "muse"
+    substitutes_words = True
     citation = "Bannard and Callison-Burch 2005 (pivot paraphrasing); MUSE dictionaries (Conneau et al. 2018)"
 
     def supports(self, lang: str) -> bool:
@@ -77,32 +84,51 @@ class PivotParaphrase(Attack):
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
         pivot = resolve_pivot(self.config["pivot"], lang)
 
-        def replace(word: str, r: np.random.Generator, first: bool) -> str | None:
-            key = word.casefold()
-            back: dict[str, None] = {}
-            mids = translations(word, lang, pivot)[:3]
-            for mid in mids:
-                back.update(dict.fromkeys(translations(mid, pivot, lang)))
-            untranslated = {m.casefold() for m in mids}  # a round trip that returns the pivot word
-            cands = [
-                b for b in back
-                if b.casefold() != key and b.casefold() not in untranslated and same_script(b, lang)
-                and not is_stopword(b, lang) and not foreign_english(b, lang)
-            ]
-            choice = pick(cands, r, top=3)
-            if choice is None:
-                return None
-            return match_case(word, choice) if lang in CASED else choice
+        def replace(slot: Slot) -> list[str]:
+            found = round_trips(slot.word, lang, pivot, pos=slot.pos)
+            return [match_case(slot.word, c) if lang in CASED else c for c in found]
 
         return swap_words(
             text, lang=lang, rng=rng, config=self.config, replacement=replace, label=f"pivot[{pivot}]"
         )
 
 
+def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via: int = 3) -> list[str]:
+    """Words of `lang` that `word` reaches through its first `via` translations into `pivot`
+    and back, keeping those whose sense has two supports: two translations shared with the
+    word; or one, when it is the first translation of both words (their first senses meet) or
+    a wordnet/thesaurus also relates them (one shared translation alone is a homonym's risk:
+    Saison -> season -> Jahreszeit). Inflected or
+    derived forms of the word itself (ville -> villes, season -> seasonal) are no paraphrase.
+    Best supported first."""
+    from robustir.attacks.families.synonym import votes as synonym_votes
+
+    key = word.casefold()
+    mine = translations(word, lang, pivot)
+    untranslated = {m.casefold() for m in mine}  # a round trip that returns the pivot word
+    reached: dict[str, None] = {}
+    for mid in mine[:via]:
+        reached.update(dict.fromkeys(translations(mid, pivot, lang)))
+    support: dict[str, int] = {}
+    for b in reached:
+        if b.casefold() == key or b.casefold() in untranslated or variant(word, b, lang):
+            continue
+        back = [t.casefold() for t in translations(b, lang, pivot)]
+        shared = len(untranslated & set(back))
+        first = bool(mine) and back[:1] == [mine[0].casefold()]  # both first senses meet
+        support[b] = shared + int(first)
+    if any(n == 1 for n in support.values()):
+        lexical = synonym_votes(word, lang, pos=pos)
+        support = {b: n + int(b in lexical) for b, n in support.items()}
+    ranked = sorted((b for b, n in support.items() if n >= 2), key=lambda b: -support[b])
+    return [b for b in ranked if same_script(b, lang) and not is_function_word(b, lang) and not foreign_english(b, lang)]
+
+
 def dictionary_translate(text: str, src: str, tgt: str) -> tuple[str, int]:
     """Word-by-word MUSE translation; returns (text, words translated). Untranslatable words
     and all separators are kept; spacing follows the target's writing system."""
     tokens = tokenize(text, src)
+    morphs = korean_morphemes(text) if src == "ko" else []
     first = next((i for i, t in enumerate(tokens) if t.is_word), -1)
     words: list[str | None] = []  # translation of each word token, None for separators/untranslated
     for i, tok in enumerate(tokens):
@@ -110,8 +136,10 @@ def dictionary_translate(text: str, src: str, tgt: str) -> tuple[str, int]:
         if tok.is_word:
             cands = translations(tok.text, src, tgt)
             word = cands[0] if cands else None
-            if word is None and src == "ko":  # 한국에서 -> korea에서 (stem translated, particle kept)
-                word = _korean_stem_swap(tok.text, lambda stem: (translations(stem, src, tgt) or (None,))[0])
+            split = korean_split(tok, morphs) if word is None and src == "ko" else None
+            if split:  # 한국에서 -> korea에서 (the noun stem translated, the particle kept)
+                found = translations(split[0], src, tgt)
+                word = found[0] + split[1] if found else None
             if word == tok.text:
                 word = None
             elif word is not None and src in CASED and tgt in CASED:
@@ -148,6 +176,7 @@ class Translate(Attack):
         *_MT_PARAMS,
     )
     resource = "muse"
+    substitutes_words = True
     citation = "MUSE (Conneau et al. 2018); OPUS-MT (Tiedemann and Thottingal 2020)"
 
     def check_config(self) -> None:
@@ -184,6 +213,7 @@ class BackTranslation(Attack):
         *_MT_PARAMS,
     )
     needs_model = True
+    substitutes_words = True
     citation = "Sennrich et al. 2016 (back-translation); OPUS-MT (Tiedemann and Thottingal 2020)"
 
     def supports(self, lang: str) -> bool:

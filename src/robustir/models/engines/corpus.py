@@ -26,7 +26,13 @@ from robustir.errors import RobustirError
 from robustir.models.engines import EncodeFn, EncodeReport, Engine, Shard
 from robustir.models.engines.stream import corpus_shards
 
-__all__ = ["DriverEncoder", "RetrieverFactory", "fill_cache", "index_with_engine", "missing_shards", "open_cache"]
+__all__ = [
+    "DriverEncoder", "EngineIndexed", "RetrieverFactory", "fill_cache", "index_with_engine", "load_with_engine",
+    "missing_shards", "open_cache",
+]
+
+# load_retriever options that only concern the driver's cache, not the vectors a worker computes
+_DRIVER_ONLY = frozenset({"cache", "cache_dir", "cache_dtype", "shard_docs", "progress"})
 
 
 @dataclass(frozen=True)
@@ -88,12 +94,15 @@ def missing_shards(cache: Any, n_docs: int) -> list[int]:
     """Shard numbers the cache does not hold yet (manifest entry absent or file size wrong).
 
     A cheap prediction (no hashing): the cache still checks sha256 of every shard it reads
-    and re-encodes a damaged one, so a wrong guess costs time, never correctness.
+    and re-encodes a damaged one, so a wrong guess costs time, never correctness. Reading the
+    manifest adopts its shard layout (an encoding written with another shard size is reused).
     """
-    n_shards = (n_docs + cache.shard_docs - 1) // cache.shard_docs
     try:
-        entries = cache._read_manifest(n_docs)["shards"]  # the cache's own key/size checks
+        entries = cache._read_manifest(n_docs)["shards"]  # the cache's own key checks; adopts the layout
     except (AttributeError, KeyError, TypeError):
+        entries = None
+    n_shards = (n_docs + cache.shard_docs - 1) // cache.shard_docs
+    if entries is None:
         return list(range(n_shards))
     out = []
     for j in range(n_shards):
@@ -170,6 +179,8 @@ def fill_cache(
     if report is None:
         report = EncodeReport(engine=engine.name, workers=0)
     report.details["shards_missing_before"] = len(todo)
+    report.details["shards"] = (n_docs + cache.shard_docs - 1) // cache.shard_docs
+    report.details["shard_docs"] = cache.shard_docs
     return encoding, report
 
 
@@ -214,3 +225,60 @@ def index_with_engine(
     )
     retriever.index(corpus)  # everything is cached now: loads and verifies, encodes nothing
     return report
+
+
+class EngineIndexed:
+    """A dense retriever whose `index(corpus)` first encodes the missing cache shards with an engine.
+
+    Everything else is the wrapped retriever's (searches, query encoding, stats), so a scorer
+    given this object scores exactly as with the retriever itself; only the corpus encoding
+    runs on the engine's workers (e.g. Ray actors), and a corpus already cached encodes nothing.
+    """
+
+    def __init__(self, inner: Any, *, engine: Engine, factory: Any, retries: int = 1) -> None:
+        self._inner = inner
+        self.engine = engine
+        self.factory = factory
+        self.retries = retries
+        self.reports: list[EncodeReport] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_inner":
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+    @property
+    def wrapped(self) -> Any:
+        """The retriever itself."""
+        return self._inner
+
+    def index(self, corpus: Any) -> None:
+        self.reports.append(
+            index_with_engine(self._inner, corpus, engine=self.engine, factory=self.factory, retries=self.retries)
+        )
+
+    def search(self, queries: Any, k: int = 100) -> Any:
+        return self._inner.search(queries, k=k)
+
+    def encode_queries(self, texts: Any, langs: Any = None) -> Any:
+        return self._inner.encode_queries(texts, langs)
+
+    def encode_passages(self, texts: Any) -> Any:
+        return self._inner.encode_passages(texts)
+
+    @property
+    def corpus_matrix(self) -> Any:
+        return self._inner.corpus_matrix
+
+
+def load_with_engine(model: str, *, engine: Engine, retries: int = 1, **options: Any) -> Any:
+    """`load_retriever(model, **options)`; a dense one on a non-local engine comes back as
+    `EngineIndexed`, its workers rebuilding the model with the same vector-changing options."""
+    from robustir.models import get_spec, load_retriever
+
+    retriever = load_retriever(model, **options)
+    if engine.name == "local" or get_spec(model, **options).kind != "dense":
+        return retriever  # the local engine is what `index` does anyway; sparse models are not cached
+    worker = {k: v for k, v in options.items() if k not in _DRIVER_ONLY}
+    factory = RetrieverFactory.of(model, progress=False, **worker)
+    return EngineIndexed(retriever, engine=engine, factory=factory, retries=retries)

@@ -66,7 +66,7 @@ def index_jsonl(
     path = Path(path)
     scan = scan_corpus(path, lang)
     cache = open_cache(retriever, _Fingerprinted(scan.fingerprint))
-    size = cache.shard_docs
+    size = cache.adopt_layout(scan.documents)  # an existing encoding keeps its shard size
 
     def shards_for(indices: list[int]) -> Iterator[Shard]:
         if not indices:

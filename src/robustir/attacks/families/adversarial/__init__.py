@@ -8,8 +8,9 @@ Registered attacks:
 - ``adversarial.random``: the model-free baseline: the same generators, budget and chrF floor,
   random positions and edits. Scoring it beside the others isolates what the search adds.
 
-The model-guided ones need a victim: ``robustir attack --attack 'adversarial.greedy(...)'
---model NAME`` calls ``attack.bind(retriever, dataset)`` before perturbing. The goal (rank of
+The model-guided ones need a victim (``needs_victim``): ``robustir attack --attack
+'adversarial.greedy(...)' --model NAME`` calls ``attack.bind(retriever, dataset)`` before
+perturbing. The goal (rank of
 the relevant document under the victim, see `goal.py`) is kept apart from the search
 (`search.py`), as TextAttack keeps them.
 
@@ -51,7 +52,7 @@ __all__ = [
 
 # Generators that make sense on one word at a time. Whole-query rewrites (translate,
 # back_translation, order.shuffle, drop.stopwords) are not word edits.
-WORD_EDITS = ("typo.keyboard", "typo.char", "typo.ime", "noise.diacritics", "synonym", "code_switch", "paraphrase.pivot")
+WORD_EDITS = ("typo.keyboard", "typo.char", "noise.diacritics", "synonym", "code_switch", "paraphrase.pivot")
 DEFAULT_EDITS = "typo.keyboard+typo.char+noise.diacritics"
 
 _COMMON = (
@@ -111,6 +112,8 @@ class AdversarialAttack(Attack):
     citation = "Jin et al. 2020 (TextFooler); Morris et al. 2020 (TextAttack)"
     params = (*_COMMON, _TARGET)
     needs_model = True
+    needs_victim = True
+    substitutes_words = True  # may; an instance knows from its `edits` (typo-only edits do not)
 
     def check_config(self) -> None:
         super().check_config()
@@ -118,6 +121,7 @@ class AdversarialAttack(Attack):
         # Canonical: every generator with its defaults spelled out, so the spec names the attack.
         self.config["edits"] = str(AttackSpec(tuple(g.step for g in self.generators)))
         self.languages = frozenset().union(*(g.languages for g in self.generators))  # type: ignore[misc]
+        self.substitutes_words = any(g.substitutes_words for g in self.generators)  # type: ignore[misc]
         self._goal: RankGoal | None = None
         self._relevant: dict[str, frozenset[str]] = {}
         self._records: dict[str, dict[str, Any]] = {}
@@ -193,7 +197,7 @@ class AdversarialAttack(Attack):
         }
         return Perturbation(text, result.best.text, result.best.edits, result.best.ops)
 
-    # -- reporting hooks used by the runner ---------------------------------------------------
+    # -- what the runner records (Attack.row_fields / summary_fields) --------------------------
 
     def row_fields(self, original: str) -> dict[str, Any]:
         """Extra attacked-set row fields for the query whose original text is `original`."""
@@ -228,16 +232,14 @@ class RandomEditAttack(AdversarialAttack):
     citation = ""
     params = _COMMON
     needs_model = False
+    needs_victim = False
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
         result = random_search(self.editor(text, lang, rng), rng=rng)
         return Perturbation(text, result.best.text, result.best.edits, result.best.ops)
 
-    def row_fields(self, original: str) -> dict[str, Any]:
-        return {}
-
-    def summary_fields(self, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        return {}
+    row_fields = Attack.row_fields  # no victim: nothing beyond the standard row and entry
+    summary_fields = Attack.summary_fields
 
 
 def _default_languages() -> frozenset[str]:
