@@ -13,6 +13,11 @@ def suite_v1() -> Suite:
     return load_suite("v1")
 
 
+@pytest.fixture(scope="session")
+def suite_v2() -> Suite:
+    return load_suite("v2")
+
+
 @pytest.fixture()
 def record_factory(suite_v1):
     def factory(name: str, **kw) -> Record:

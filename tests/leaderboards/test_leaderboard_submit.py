@@ -41,7 +41,7 @@ def test_leaderboard_submit_cli_pickle_is_one_line_exit_2(tmp_path, capsys):
 def test_leaderboard_submit_checks_arguments_first(tmp_path):
     with pytest.raises(RobustirError, match="--data-dir xquad-r=DIR"):
         submit("bm25", name="BM25", data_dirs={}, root=tmp_path)
-    with pytest.raises(RobustirError, match="not in suite v1"):
+    with pytest.raises(RobustirError, match="not in suite v2"):
         submit("bm25", name="BM25", data_dirs={**XQ, "msmarco": "/x"}, root=tmp_path)
     with pytest.raises(RobustirError, match="control characters"):
         check_name("bad\x00name")
@@ -53,13 +53,13 @@ def test_leaderboard_submit_checks_arguments_first(tmp_path):
     assert parse_data_dirs(["xquad-r=/a/b"]) == {"xquad-r": __import__("pathlib").Path("/a/b")}
 
 
-def test_leaderboard_submit_same_fingerprint_refused_before_running(tmp_path, suite_v1, monkeypatch):
+def test_leaderboard_submit_same_fingerprint_refused_before_running(tmp_path, suite_v2, monkeypatch):
     from robustir.leaderboards import submit as mod
 
-    rec = make_record("BM25", suite_v1, seed=1)
+    rec = make_record("BM25", suite_v2, seed=1)
     save_record(rec, tmp_path)
     monkeypatch.setattr(mod, "fingerprint_checkpoint", lambda *a, **k: dict(rec.data["fingerprint"]))
-    with pytest.raises(RobustirError, match="already on suite v1.*--replace"):
+    with pytest.raises(RobustirError, match="already on suite v2.*--replace"):
         submit("bm25", name="another name", data_dirs=XQ, root=tmp_path)
 
 
@@ -191,3 +191,37 @@ def test_leaderboard_submit_refuses_checkpoint_trained_on_the_suite_data(tmp_pat
     (bad / "robustir_training.json").write_text("[1]", encoding="utf-8")
     with pytest.raises(RobustirError, match="not a robustir training record"):
         training_overlap(str(bad), suite_v1)
+
+
+def test_leaderboard_frozen_suite_v1_refuses_new_submissions(tmp_path):
+    with pytest.raises(RobustirError, match="suite is frozen: submit to a newer suite"):
+        submit("bm25", name="BM25", suite="v1", data_dirs=XQ, root=tmp_path)
+
+
+def test_promise_submit_never_caches_an_environment_failure(tmp_path, monkeypatch):
+    """Issue 17 defect 3: a missing data folder must not be remembered as 'skipped' for good,
+    and a record lacking cells the suite defines is not written without --allow-missing-cells."""
+    import robustir.leaderboards.submit as mod
+    from robustir.leaderboards.suite import load_suite
+
+    monkeypatch.setenv("ROBUSTIR_HOME", str(tmp_path / "home"))
+    suite = load_suite("demo")
+    task = suite.tasks[0]
+    task = __import__("dataclasses").replace(task, langs=("de",))
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args[2])
+        raise RobustirError("mldr-sample: folder does not exist")
+
+    monkeypatch.setattr("robustir.attacks.run_attacks", flaky)
+    work = tmp_path / "work"
+    folders, skipped, _ = mod._attack_task(task, suite, data_dir=None, resources=None, work=work, say=lambda m: None)
+    assert folders == [] and {s["reason"] for s in skipped} == {"mldr-sample: folder does not exist"}
+    assert not list(work.glob("*.done.json"))  # nothing cached: the next run tries again
+    mod._attack_task(task, suite, data_dir=None, resources=None, work=work, say=lambda m: None)
+    assert len(calls) == 2 * len(suite.attacks)
+    with pytest.raises(RobustirError, match=r"3 cell\(s\) of the suite could not be scored .*--allow-missing-cells"):
+        mod._check_missing(skipped, allow=False)
+    mod._check_missing(skipped, allow=True)
+    mod._check_missing([{"dataset": "d", "lang": "en", "attack": "a", "reason": "a does not support en"}], allow=False)

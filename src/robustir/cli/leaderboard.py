@@ -18,19 +18,21 @@ from robustir.cli.options import (
 @click.command("submit")
 @click.argument("checkpoint")
 @click.option("--name", required=True, help="Display name on the board (any script; escaped when rendered).")
-@click.option("--suite", default="v1", show_default=True, help="Suite version (or a suite .toml file).")
+@click.option("--suite", default="v2", show_default=True, help="Suite version (or a suite .toml file): v2 (XQuAD-R), demo (the embedded sample), mldr-v1.")
 @click.option("--data-dir", "data_dirs", multiple=True, metavar="DATASET=DIR",
               help="Local copy of a suite dataset, e.g. xquad-r=../shared/data/xquad-r (repeatable).")
 @resources_option
 @click.option("--root", type=click.Path(path_type=Path), default=Path("leaderboards"), show_default=True,
               help="Folder of the published leaderboards.")
 @click.option("--replace", is_flag=True, help="Replace an earlier record of the same checkpoint or name.")
+@click.option("--allow-missing-cells", is_flag=True,
+              help="Write the record even if some suite cells could not be scored (a missing resource or data file); they are listed as skipped.")
 @click.option("--allow-training-overlap", is_flag=True,
               help="Submit a robustir-trained checkpoint whose training data is a suite dataset "
                    "(the board name gets '[trained on DATASET]').")
 @retriever_options
 @engine_options
-def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, allow_training_overlap, **params) -> None:
+def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, allow_missing_cells, allow_training_overlap, **params) -> None:
     """Run the leaderboard suite on CHECKPOINT (a registered model name or a local folder) and record it.
 
     The retriever and engine options are those of `robustir encode` and `robustir score`.
@@ -49,7 +51,7 @@ def submit_cmd(checkpoint, name, suite, data_dirs, resources, root, replace, all
         record, path = submit(
             checkpoint, name=name, suite=suite, data_dirs=parse_data_dirs(data_dirs), resources=resources, root=root,
             replace=replace, allow_pickle=allow_pickle, allow_training_overlap=allow_training_overlap,
-            model_options=options, engine=engine, shard_retries=shard_retries(params),
+            model_options=options, engine=engine, shard_retries=shard_retries(params), allow_missing_cells=allow_missing_cells,
             say=lambda m: click.echo(m, err=True),
         )
     finally:

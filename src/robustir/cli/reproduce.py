@@ -37,7 +37,7 @@ def reproduce_cmd(record: Path, cells: tuple[str, ...], model: str | None, data_
         click.echo(line)
     for c in checks:
         click.echo(c.line())
-    failed = sum(not c.ok for c in checks)
-    click.echo(f"{len(checks) - failed} OK, {failed} FAIL")
+    failed = sum(not c.ok for c in checks) + sum(line.startswith("FAIL") for line in integrity)
+    click.echo(f"{len(checks) + len(integrity) - failed} OK, {failed} FAIL")
     if failed:
         sys.exit(1)

@@ -91,6 +91,17 @@ def _sub_suite(suite: Suite, chosen: list[tuple[str, Any, str]]) -> tuple[Suite,
     return dataclasses.replace(suite, tasks=tuple(tasks)), attacks
 
 
+def _check_attacks_unchanged(suite: Suite, labels: set[str]) -> None:
+    from robustir.attacks import build
+
+    for att in suite.attacks:
+        if att.label in labels and str(build(att.spec).spec) != att.spec:
+            raise RobustirError(
+                f"cannot reproduce {att.label} of suite {suite.version}: this robustir builds "
+                f"{build(att.spec).spec}, the suite pins {att.spec} (the attack changed since the record was made)"
+            )
+
+
 def _tolerance(record: Record) -> float:
     return 0.0 if record.model.get("backend") in EXACT_BACKENDS else FLOAT_TOLERANCE
 
@@ -150,6 +161,7 @@ def reproduce(
     integrity = [f"record checksum OK ({record.data['checksum'][:12]})"]
     chosen = select_cells(record, cells)
     sub, attacks = _sub_suite(suite, chosen)
+    _check_attacks_unchanged(suite, attacks)
     retriever = _load_model(record, model)
     with tempfile.TemporaryDirectory(prefix="robustir-reproduce-") as tmp:
         results, _skipped, _reports, manifests = run_suite(
@@ -157,5 +169,7 @@ def reproduce(
             only_attacks=attacks, work_root=Path(tmp), with_manifests=True,
         )
     integrity += verify_manifests(record, manifests)
+    if any(line.startswith("FAIL") for line in integrity):
+        say("integrity: an attacked set differs from the one the record was made with")
     metrics = list(suite.metrics)
     return _compare(chosen, results, metrics, _tolerance(record)), integrity

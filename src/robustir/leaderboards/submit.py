@@ -138,66 +138,94 @@ def _attack_cache(suite: Suite, task: SuiteTask, data_dir: Path | None, resource
     return cache_root() / "leaderboard-attacks" / f"{suite.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
+def _set_checksums(folder: Path) -> dict[str, str]:
+    """file name -> sha256 of every attacked set in a folder (as its manifest records them)."""
+    manifest = read_json(folder / "manifest.json")
+    return {s["file"]: s["sha256"] for s in manifest.get("sets", []) if s.get("sha256")}
+
+
+def _attack_one(task: SuiteTask, att: Any, i: int, langs: list[str], *, data_dir: Path | None,
+                resources: Path | None, work: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Generate one suite attack for the task's languages; (folder names, failed cells)."""
+    from robustir.attacks import run_attacks
+
+    mine: list[str] = []
+    failed: list[dict[str, str]] = []
+    tries = [langs] if langs else []
+    while tries:
+        group = tries.pop(0)
+        name = f"{task.dataset}-{i}-{'_'.join(group)}"
+        try:
+            run_attacks(task.dataset, [att.spec], group, att.seed, work / name, split=task.split,
+                        data_dir=data_dir, resources=resources, limit=task.max_queries or None, progress=False,
+                        model=att.victim, judge=att.judge, min_sim=att.min_sim, overwrite=True)
+            mine.append(name)
+        except RobustirError as exc:
+            if len(group) > 1:  # find the language(s) at fault, keep the others
+                tries += [[lang] for lang in group]
+            else:
+                reason = str(exc).splitlines()[0][:300]
+                failed.append({"dataset": task.dataset, "lang": group[0], "attack": att.label, "reason": reason})
+    return mine, failed
+
+
 def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resources: Path | None, work: Path,
-                 say: Callable[[str], None]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Generate (or reuse) every suite attack for one task; returns attacked folders and skipped cells."""
-    from robustir.attacks import build, run_attacks
+                 say: Callable[[str], None], only: set[str] | None = None,
+                 ) -> tuple[list[Path], list[dict[str, str]], dict[str, str]]:
+    """Generate (or reuse) every suite attack for one task (those labelled in `only`, if given);
+    returns attacked folders, skipped cells and the sha256 of every attacked set file.
+
+    Only complete work is cached: when a language failed (a missing resource or data folder, a
+    bad query), no `.done` file is written, so the next submission tries again instead of
+    reusing the failure."""
+    from robustir.attacks import build
 
     folders: list[Path] = []
     skipped: list[dict[str, str]] = []
-    limit = task.max_queries or None
+    sums: dict[str, str] = {}
     for i, att in enumerate(suite.attacks):
+        if only is not None and att.label not in only:
+            continue
         pipeline = build(att.spec)
         langs = [lang for lang in task.langs if pipeline.supports(lang)]
-        for lang in task.langs:
-            if lang not in langs:
-                skipped.append({"dataset": task.dataset, "lang": lang, "attack": att.label,
-                                "reason": f"{att.label} does not support {lang}"})
+        skipped += [{"dataset": task.dataset, "lang": lang, "attack": att.label, "reason": f"{att.label} does not support {lang}"}
+                    for lang in task.langs if lang not in langs]
         done = work / f"{task.dataset}-{i}.done.json"
-        if done.exists():  # written last: the attacked folders it names are complete
-            state = read_json(done)
-            folders += [work / name for name in state["folders"]]
-            skipped += state["skipped"]
+        if done.exists():  # written last, and only when every language succeeded
+            mine = list(read_json(done)["folders"])
             say(f"reusing attacked sets of {task.dataset} / {att.label} ({work})")
-            continue
-        say(f"attacking {task.dataset} with {att.label} [{','.join(langs)}]")
-        mine: list[str] = []
-        failed: list[dict[str, str]] = []
-        tries = [langs] if langs else []
-        while tries:
-            group = tries.pop(0)
-            name = f"{task.dataset}-{i}-{'_'.join(group)}"
-            try:
-                run_attacks(task.dataset, [att.spec], group, att.seed, work / name, split=task.split,
-                            data_dir=data_dir, resources=resources, limit=limit, progress=False,
-                            model=att.victim)  # adversarial attacks search against a fixed victim
-                mine.append(name)
-            except RobustirError as exc:
-                if len(group) > 1:  # find the language(s) at fault, keep the others
-                    tries += [[lang] for lang in group]
-                else:
-                    reason = str(exc).splitlines()[0][:300]
-                    failed.append({"dataset": task.dataset, "lang": group[0], "attack": att.label, "reason": reason})
-        atomic_write_text(done, dump_json({"folders": mine, "skipped": failed}))
-        folders += [work / name for name in mine]
-        skipped += failed
-    return folders, skipped
+        else:
+            say(f"attacking {task.dataset} with {att.label} [{','.join(langs)}]")
+            mine, failed = _attack_one(task, att, i, langs, data_dir=data_dir, resources=resources, work=work)
+            skipped += failed
+            if not failed:
+                atomic_write_text(done, dump_json({"folders": mine}))
+        for name in mine:
+            folders.append(work / name)
+            sums.update(_set_checksums(work / name))
+    return folders, skipped, sums
 
 
 def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], resources: Path | None,
-              say: Callable[[str], None]) -> tuple[list[dict[str, Any]], list[dict[str, str]], list[dict[str, Any]]]:
-    """Attack and score every task; returns (result groups, skipped cells, trimmed scorer reports)."""
+              say: Callable[[str], None], only_attacks: set[str] | None = None, work_root: Path | None = None,
+              with_manifests: bool = False) -> tuple:
+    """Attack and score every task; returns (result groups, skipped cells, trimmed scorer reports)
+    and, with `with_manifests`, the sha256 of every attacked set file. `only_attacks` limits the
+    attacks (by label); `work_root` builds the attacked sets there instead of the shared cache."""
     from robustir.benchmark.scoring import score
 
     label_of = {a.spec: a.label for a in suite.attacks}
     results: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
     reports: list[dict[str, Any]] = []
+    manifests: dict[str, str] = {}
     for task in suite.tasks:
         data_dir = data_dirs.get(task.dataset)
-        work = _attack_cache(suite, task, data_dir, resources)
-        folders, skip = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say)
+        work = _attack_cache(suite, task, data_dir, resources) if work_root is None else work_root / task.dataset
+        folders, skip, sums = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say,
+                                           only=only_attacks)
         skipped += skip
+        manifests.update(sums)
         say(f"scoring {task.dataset}: {len(task.langs)} languages, settings {','.join(task.settings)}, {len(folders)} attacked sets")
         def run(langs: list[str]) -> Any:
             return score([retriever], task.dataset, langs=langs, data_dir=data_dir, split=task.split,
@@ -228,14 +256,14 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
             for a in trimmed.get("attacks", []):
                 a.pop("source", None)  # a local cache path
             reports.append(trimmed)
-    return results, skipped, reports
+    return (results, skipped, reports, manifests) if with_manifests else (results, skipped, reports)
 
 
 def submit(
     checkpoint: str,
     *,
     name: str,
-    suite: str | Path = "v1",
+    suite: str | Path = "v2",
     data_dirs: Mapping[str, str | Path] | None = None,
     resources: str | Path | None = None,
     root: str | Path = "leaderboards",
@@ -245,12 +273,12 @@ def submit(
     model_options: Mapping[str, Any] | None = None,
     engine: Any = None,
     shard_retries: int = 1,
+    allow_missing_cells: bool = False,
     say: Callable[[str], None] = lambda _msg: None,
 ) -> tuple[Record, Path]:
     """Run suite `suite` on `checkpoint` and write its record under ``<root>/<version>/submissions``.
 
     `model_options` go to ``load_retriever``; a non-local `engine` encodes a dense model's corpora."""
-    from robustir import __version__
     from robustir.attacks import build
     from robustir.models import get_spec
 
@@ -268,7 +296,7 @@ def submit(
         canon = str(build(att.spec).spec)
         if canon != att.spec:
             raise SuiteError(f"attack {att.label}: this robustir builds {canon!r}, but suite {the_suite.version} pins "
-                             f"{att.spec!r}; the attack changed, so the suite needs a new version")
+                             f"{att.spec!r}; the attack changed, so the suite is frozen: submit to a newer suite (robustir submit --suite v2)")
     res_dir = Path(resources).expanduser() if resources is not None else None
     if res_dir is not None and not res_dir.is_dir():
         raise RobustirError(f"--resources {res_dir} is not a folder")
@@ -293,23 +321,59 @@ def submit(
         )
     say(f"loading {checkpoint}")
     retriever = _load(checkpoint, options, engine, shard_retries)
-    results, skipped, reports = run_suite(retriever, the_suite, data_dirs=dirs, resources=res_dir, say=say)
-    data = {
+    results, skipped, reports, sums = run_suite(retriever, the_suite, data_dirs=dirs, resources=res_dir, say=say,
+                                                with_manifests=True)
+    _check_missing(skipped, allow_missing_cells)
+    data = _record_data(name, the_suite, fp, spec_dict, checkpoint, local, reports, overlap, results, skipped, sums)
+    record = validate_record(seal(data), source=f"submission {name!r}")
+    path = save_record(record, root, replace=replace)
+    return record, path
+
+
+def _check_missing(skipped: list[dict[str, str]], allow: bool) -> None:
+    """Refuse to write a record that lacks cells the suite defines for a reason other than an
+    attack not supporting a language (a missing resource or data file, a failed retrieval)."""
+    missing = [s for s in skipped if not s["reason"].endswith(f"does not support {s['lang']}")]
+    if missing and not allow:
+        named = "; ".join(f"{s['dataset']}/{s['lang']}/{s['attack']}: {s['reason'][:80]}" for s in missing[:3])
+        raise RobustirError(
+            f"{len(missing)} cell(s) of the suite could not be scored ({named}{'; ...' if len(missing) > 3 else ''}); "
+            "fix the cause, or pass --allow-missing-cells to record the submission without them"
+        )
+
+
+def _record_data(name, suite, fp, spec_dict, checkpoint, local, reports, overlap, results, skipped, sums) -> dict:
+    from robustir import __version__
+
+    return {
         "name": name,
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "robustir_version": __version__,
-        "suite": {"version": the_suite.version, "hash": the_suite.content_hash},
+        "suite": {"version": suite.version, "hash": suite.content_hash},
         "fingerprint": fp,
         "model": {**spec_dict, "checkpoint": spec_dict.get("checkpoint") if not local else Path(checkpoint).name},
         "provenance": {"checkpoint_argument": checkpoint if not local else Path(checkpoint).name,
-                       "attacks": [{"label": a.label, "spec": a.spec, "seed": a.seed} for a in the_suite.attacks],
+                       "attacks": [{"label": a.label, "spec": a.spec, "seed": a.seed} for a in suite.attacks],
+                       "attacked_sets": dict(sorted(sums.items())),
                        "reports": reports, **({"training_overlap": overlap} if overlap else {})},
         "results": results,
         "skipped": sorted(skipped, key=lambda s: (s["dataset"], s["attack"], s["lang"])),
     }
-    record = validate_record(seal(data), source=f"submission {name!r}")
-    path = save_record(record, root, replace=replace)
-    return record, path
+
+
+def verify_manifests(record: Record, rebuilt: Mapping[str, str]) -> list[str]:
+    """Integrity lines comparing the attacked-set checksums a record stores with the rebuilt
+    sets' (a line starting with FAIL for every difference)."""
+    stored = record.data.get("provenance", {}).get("attacked_sets")
+    if not isinstance(stored, dict):
+        return ["attacked-set checksums: not stored in this record (records before suite v2); sets rebuilt, not compared"]
+    lines = []
+    for name in sorted(rebuilt):
+        if name not in stored:
+            continue
+        ok = stored[name] == rebuilt[name]
+        lines.append(f"{'OK  ' if ok else 'FAIL'} attacked set {name}: stored {str(stored[name])[:12]} rebuilt {rebuilt[name][:12]}")
+    return lines or ["attacked-set checksums: none of the rebuilt sets is in the record"]
 
 
 def _load(checkpoint: str, options: dict[str, Any], engine: Any, shard_retries: int) -> Any:

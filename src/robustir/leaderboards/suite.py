@@ -32,6 +32,8 @@ __all__ = ["KNOWN_SUITES", "BoardOptions", "Suite", "SuiteAttack", "SuiteError",
 KNOWN_SUITES: dict[str, str] = {
     "v1": "f6ac212bb62b4f9401539bc02d76925abea7534945153869b34a4f684a52e6b8",
     "v1-adversarial": "76def762b44976d6c2130165ea8ce078dbde991f580afe4715f7d0886a56893b",
+    "v2": "ffc251160025e23200b68eb14450b6ae7a89eb1bbe719716178758af4ae4031d",
+    "demo": "30169d9e500977be17b9e1a40b9d4a30d5632546f36b7711b66ac1cfd4d6c19b",
 }
 
 
@@ -62,6 +64,8 @@ class SuiteAttack:
     spec: str  # canonical spec, every parameter written out
     seed: int
     victim: str | None = None  # the model adversarial.* attacks are searched against
+    judge: str | None = None  # the meaning-similarity judge of word-substituting attacks
+    min_sim: float | str | None = None  # its floor: a number, or "calibrated" (the judge's per language)
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,13 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
         if label == "clean":
             raise SuiteError(f"{where}: 'clean' is reserved for the unattacked run")
         victim = _get(a, "victim", str, where) if "victim" in a else None  # adversarial track
-        attacks.append(SuiteAttack(label, spec, _get(a, "seed", int, where), victim))
+        judge = _get(a, "judge", str, where) if "judge" in a else None
+        min_sim = a.get("min_sim")
+        if min_sim is not None and min_sim != "calibrated" and (isinstance(min_sim, bool) or not isinstance(min_sim, float)):
+            raise SuiteError(f"{where}: 'min_sim' must be a number in (0, 1) or \"calibrated\", got {min_sim!r}")
+        if min_sim is not None and judge is None:
+            raise SuiteError(f"{where}: 'min_sim' needs a 'judge'")
+        attacks.append(SuiteAttack(label, spec, _get(a, "seed", int, where), victim, judge, min_sim))
     if len({a.spec for a in attacks}) != len(attacks) or len({a.label for a in attacks}) != len(attacks):
         raise SuiteError(f"{source}: an attack spec or label appears twice")
     return Suite(

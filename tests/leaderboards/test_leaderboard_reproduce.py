@@ -1,0 +1,52 @@
+"""`robustir reproduce`: a committed record's cells re-run OK; a hand-edited score (re-sealed
+so its checksum passes) FAILs naming the cell; a tampered attacked-set checksum is caught."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from robustir.cli import main
+from robustir.leaderboards.schema import seal
+
+ROOT = Path(__file__).resolve().parents[2]
+BM25_V1 = ROOT / "leaderboards" / "v1" / "submissions" / "BM25_Lucene_analyzers-01d8f32d1c77.json"
+CELL = "xquad-r/mono/de/de/typo.char"
+
+
+def _run(capsys, record: Path, xquad_dir: Path, resources_dir: Path) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(["reproduce", str(record), "--cells", CELL, "--data-dir", f"xquad-r={xquad_dir}",
+              "--resources", str(resources_dir)])
+        raise SystemExit(0)
+    return exc.value.code, capsys.readouterr().out
+
+
+def test_reproduce_a_committed_record_ok_then_edited_and_tampered_fail(tmp_path, capsys, xquad_dir, resources_dir):
+    code, out = _run(capsys, BM25_V1, xquad_dir, resources_dir)
+    assert code == 0, out
+    assert f"OK   {CELL} ndcg@10: stored 0.782392 new 0.782392" in out and "0 FAIL" in out
+
+    data = json.loads(BM25_V1.read_text(encoding="utf-8"))
+    group = next(g for g in data["results"] if (g["dataset"], g["setting"], g["lang"]) == ("xquad-r", "mono", "de"))
+    group["runs"]["typo.char"]["ndcg@10"][0] = round(1.0 - group["runs"]["typo.char"]["ndcg@10"][0], 6)
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(seal(data)), encoding="utf-8")  # re-checksummed: loads fine
+    code, out = _run(capsys, edited, xquad_dir, resources_dir)
+    assert code == 1 and f"FAIL {CELL} ndcg@10" in out and f"OK   {CELL} map" in out
+
+    data = json.loads(BM25_V1.read_text(encoding="utf-8"))
+    data["provenance"]["attacked_sets"] = {
+        'typo.char_max_edits=10_min_edits=1_ops=_insert_delete_substitute_transpose_rate=-4ba822d6.de.jsonl': "0" * 64}
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(seal(data)), encoding="utf-8")
+    code, out = _run(capsys, tampered, xquad_dir, resources_dir)
+    assert code == 1 and "FAIL attacked set typo.char" in out
+
+
+def test_reproduce_names_cells_that_do_not_exist(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["reproduce", str(BM25_V1), "--cells", "nope/*"])
+    assert exc.value.code == 2
+    assert "matches no cell" in capsys.readouterr().err
