@@ -167,7 +167,7 @@ def test_judge_records_sim_on_word_substituting_sets_only(xquad_dir, tmp_path, l
     syn, typo = _rows(col, SYN), _rows(col, "typo.char")
     assert all("sim" not in r for r in typo.values())  # character noise is never judged
     assert all(0 <= r["sim"] <= 1 for r in syn.values())
-    assert all((r["sim"] == 1.0) == (r["perturbed"] == r["original"]) for r in syn.values())
+    assert all(r["sim"] == 1.0 for r in syn.values() if r["perturbed"] == r["original"])
     assert len(judge.calls) == 1 and all(o != p for o, p in zip(*judge.calls[0][:2]))  # one batch, changed only
     entry = col.get(SYN, "en").entry
     assert entry["mean_sim"] == round(sum(r["sim"] for r in syn.values()) / len(syn), 4) and "dropped_sim" not in entry
@@ -197,7 +197,7 @@ def test_calibrated_floor_is_the_judges_per_language(xquad_dir, tmp_path, lexico
     judge = WordOverlapJudge(floor=0.8)
     col = run_attacks("xquad-r", [SYN, "typo.char"], ["de", "en"], 0, tmp_path / "c", data_dir=xquad_dir, limit=20,
                       progress=False, judge=judge, min_sim="calibrated")
-    assert col.manifest["judge"]["floor"] == {"de": 0.85, "en": 0.8}
+    assert col.manifest["judge"]["floor"] == pytest.approx({"de": 0.85, "en": 0.8})
     for lang, floor in (("de", 0.85), ("en", 0.8)):
         s = col.get(SYN, lang)
         assert all(r["sim"] >= floor for r in s.rows) and "dropped_sim" in s.entry
