@@ -35,10 +35,15 @@ def os_error(exc: OSError, path: object, action: str = "write") -> FileSystemErr
     return FileSystemError(f"cannot {action} {path}: {why}")
 
 
+def did_you_mean(name: str, known: Iterable[str], *, n: int = 3) -> str:
+    """"; did you mean 'a' or 'b'?" for the close matches of `name` among `known` (or "")."""
+    close = difflib.get_close_matches(name, list(known), n=n, cutoff=0.5)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
 def unknown_name(kind: str, name: str, known: Iterable[str]) -> UnknownNameError:
     """Build an error for an unknown `name` of `kind`, suggesting close matches."""
     known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = did_you_mean(name, known)
     listing = ", ".join(known) if len(known) <= 20 else ", ".join(known[:20]) + ", ..."
     return UnknownNameError(f"unknown {kind} {name!r}{hint} (known: {listing})")

@@ -249,7 +249,11 @@ def test_leaderboard_adversarial_track_pins_canonical_specs_and_victim():
     by_label = {a.label: a for a in suite.attacks}
     greedy, rnd = by_label["adversarial.greedy@me5-small-q4"], by_label["adversarial.random"]
     assert greedy.victim == "me5-small-q4" and rnd.victim is None
+    # The track is frozen: its edits include typo.keyboard, which has since gained a `mode`
+    # parameter, so this robustir builds another canonical form (and submit refuses the suite);
+    # the pinned specs still parse, and the new form only adds the parameter's default.
     for att in suite.attacks:
-        assert str(build(att.spec).spec) == att.spec  # the code still produces the pinned form
+        canon = str(build(att.spec).spec)
+        assert canon == att.spec or canon.replace("mode=typist,", "") == att.spec
     # equal budget: the two specs differ only in the search
     assert greedy.spec.split("(", 1)[1].replace(",target_rank=10", "") == rnd.spec.split("(", 1)[1]

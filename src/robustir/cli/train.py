@@ -36,6 +36,8 @@ from robustir.cli.options import alias_option, merge_alias
 @click.option("--patience", type=int, default=3, show_default=True, help="Early stopping on validation loss.")
 @click.option("--eval-steps", type=int, default=None, help="Validate every N steps (default: ~4 times per epoch).")
 @click.option("--max-seq-length", type=int, default=128, show_default=True)
+@click.option("--split-seed", type=int, default=None, help="Seed of the data split (default: --seed).")
+@click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix fixed during training.")
 @click.option("--overwrite", is_flag=True, help="Replace an earlier `robustir train` output in --out.")
 @click.option("--quiet", is_flag=True, help="No progress bar or per-step loss.")
 def train_cmd(data_path: Path, langs: str | None, langs_alias: str | None, out: Path, overwrite: bool, quiet: bool,
@@ -59,6 +61,7 @@ def train_cmd(data_path: Path, langs: str | None, langs_alias: str | None, out: 
         "lang_sampling": opts["lang_sampling"], "split_by": opts["split_by"],
         "validation_fraction": opts["validation_fraction"], "test_fraction": opts["test_fraction"],
         "patience": opts["patience"], "eval_steps": opts["eval_steps"], "max_seq_length": opts["max_seq_length"],
+        "split_seed": opts["split_seed"], "freeze_embeddings": opts["freeze_embeddings"],
     }
     lang_list = [x.strip() for x in langs.split(",") if x.strip()] if langs else None
     result = train(data_path, out, TrainConfig(**fields), langs=lang_list, progress=not quiet, overwrite=overwrite)

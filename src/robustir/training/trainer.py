@@ -58,6 +58,8 @@ class TrainConfig:
     eval_steps: int | None = None  # default: about four evaluations per epoch
     max_seq_length: int | None = 128
     scale: float = 20.0  # inverse temperature of the InfoNCE softmax over cosine similarities
+    split_seed: int | None = None  # seed of the train/validation/test split (default: `seed`)
+    freeze_embeddings: bool = False  # keep the word-embedding matrix fixed; only the other layers train
 
     def validate(self) -> None:
         from robustir.training.sampler import LANG_SAMPLING, strategy_alpha
@@ -193,9 +195,12 @@ def train(
         data = data.restrict_langs(langs)
     alpha = config.resolved_alpha
     splits = split_data(
-        data, by=config.split_by, validation=config.validation_fraction, test=config.test_fraction, seed=config.seed
+        data, by=config.split_by, validation=config.validation_fraction, test=config.test_fraction,
+        seed=config.seed if config.split_seed is None else config.split_seed,
     )
     model, prov = load_base_model(config.base)
+    if config.freeze_embeddings:
+        model[0].auto_model.get_input_embeddings().weight.requires_grad_(False)
     serve_length = model.max_seq_length  # training truncates; the saved model keeps the base's length
     if config.max_seq_length is not None:
         model.max_seq_length = config.max_seq_length

@@ -119,12 +119,11 @@ class MetricName:
 
 
 def _unknown(text: str, raw: str) -> UnknownNameError:
-    import difflib
+    from robustir.errors import did_you_mean
 
     families = _all_families()
     known = [e for f in families for e in f.examples]
-    close = difflib.get_close_matches(raw, known, n=2, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = did_you_mean(raw, known, n=2)
     cut = ", ".join(f.name for f in families if f.cutoff_allowed)
     return UnknownNameError(f"unknown metric {text!r}{hint} (known: {', '.join(known)}; any cutoff @N works for {cut})")
 
