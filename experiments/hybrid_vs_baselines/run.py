@@ -45,12 +45,15 @@ def train_all(args: argparse.Namespace, work: Path) -> dict[str, dict]:
     from robustir.training.trainer import TRAINING_FILE, TrainConfig, train
 
     records = {}
-    for strategy in STRATEGIES:
+    runs = [(s, t) for s in STRATEGIES for t in args.train_seeds]
+    for strategy, tseed in runs:
         cfg = TrainConfig(
             base=args.base, strategy=strategy, batch_size=args.batch_size, max_steps=args.max_steps or None,
-            epochs=args.epochs, lr=args.lr, seed=args.seed, split_by="article", max_seq_length=args.max_seq_length,
+            epochs=args.epochs, lr=args.lr, seed=tseed, split_by="article", max_seq_length=args.max_seq_length,
             eval_steps=args.eval_steps, test_fraction=args.test_fraction, validation_fraction=args.validation_fraction,
+            split_seed=args.seed, freeze_embeddings=args.freeze_embeddings,
         )
+        strategy = ckpt_name(strategy, tseed, args)
         out = work / "ckpt" / strategy
         done = out / TRAINING_FILE
         if done.exists() and read_json(done)["config"] == json.loads(json.dumps(cfg.__dict__)):
@@ -61,8 +64,13 @@ def train_all(args: argparse.Namespace, work: Path) -> dict[str, dict]:
         records[strategy] = read_json(done)
     splits = {json.dumps(r["split"]["test_group_ids"]) for r in records.values()}
     if len(splits) != 1:
-        raise SystemExit("the three runs were not given the same held-out split")
+        raise SystemExit("the training runs were not given the same held-out split")
     return records
+
+
+def ckpt_name(strategy: str, train_seed: int, args: argparse.Namespace) -> str:
+    """`hybrid` for the single-seed layout of the MiniLM run, `hybrid-s1` when several seeds train."""
+    return strategy if args.train_seeds == [args.seed] else f"{strategy}-s{train_seed}"
 
 
 def write_heldout(data_dir: Path, langs: list[str], test_ids: set[str], dest: Path) -> int:
@@ -117,13 +125,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-seq-length", type=int, default=96)
     ap.add_argument("--test-fraction", type=float, default=0.2)
     ap.add_argument("--validation-fraction", type=float, default=0.1)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the split and the attacks")
+    ap.add_argument("--train-seeds", default=None, help="comma-separated training seeds (default: --seed)")
+    ap.add_argument("--freeze-embeddings", action="store_true", help="keep the word-embedding matrix fixed")
+    ap.add_argument("--settings", default="mono,cross", help="scorer settings: mono, cross, multi")
     ap.add_argument("--attacks", default=";".join(ATTACKS), help="';'-separated attack specs")
     ap.add_argument("--test", default="t", help="paired test of the scorer: t, permutation or wilcoxon")
     ap.add_argument("--progress", action="store_true")
     args = ap.parse_args(argv)
     args.langs = [x.strip() for x in args.langs.split(",") if x.strip()]
     args.attacks = [x.strip() for x in args.attacks.split(";") if x.strip()]
+    args.train_seeds = [int(x) for x in args.train_seeds.split(",")] if args.train_seeds else [args.seed]
     t0 = time.time()
     work = args.work
     records = train_all(args, work)
@@ -136,10 +148,10 @@ def main(argv: list[str] | None = None) -> None:
 
     from robustir.benchmark.scoring import score
 
-    models = [args.base] + [str(work / "ckpt" / s) for s in STRATEGIES]
+    models = [args.base] + [str(work / "ckpt" / s) for s in records]
     log("scoring " + ", ".join(models))
     report = score(
-        models, "xquad-r", langs=args.langs, data_dir=heldout, attacked=folders, settings=["mono", "cross"],
+        models, "xquad-r", langs=args.langs, data_dir=heldout, attacked=folders, settings=args.settings.split(","),
         metrics=["map", "ndcg@10", "mrr@10"], test=args.test, seed=args.seed, out=args.out / "report.json",
         progress=log if args.progress else None,
     )

@@ -76,13 +76,13 @@ def test_leaderboard_duplicate_fingerprint_refused_unless_replace(tmp_path, suit
 
 
 def test_leaderboard_two_suite_versions_never_mix(tmp_path, suite_v1):
-    draft_toml = tmp_path / "v2.toml"
-    draft_toml.write_text((_suites_dir() / "v1.toml").read_text(encoding="utf-8").replace('version = "v1"', 'version = "v2"'),
+    draft_toml = tmp_path / "v9.toml"
+    draft_toml.write_text((_suites_dir() / "v1.toml").read_text(encoding="utf-8").replace('version = "v1"', 'version = "v9"'),
                           encoding="utf-8")
     v2 = load_suite(draft_toml, allow_unregistered=True)
     save_record(make_record("alpha", suite_v1, seed=1), tmp_path / "lb")
     v2_path = save_record(make_record("beta", v2, seed=2), tmp_path / "lb")
-    assert v2_path.parent == tmp_path / "lb" / "v2" / "submissions"
+    assert v2_path.parent == tmp_path / "lb" / "v9" / "submissions"
     assert [r.name for r in load_records(tmp_path / "lb", suite_v1)] == ["alpha"]
     assert [r.name for r in load_records(tmp_path / "lb", v2)] == ["beta"]
     # a v2 record dropped into the v1 folder stops the v1 render
