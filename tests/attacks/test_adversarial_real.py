@@ -48,7 +48,10 @@ def test_greedy_hurts_the_victim_more_than_random_edits(victim):
     adv, step = _perturb(f"adversarial.greedy({COMMON},target_rank=10)", r, ds, ids)
     assert r.stats["corpus_texts_encoded"] == corpus_before  # no corpus text encoded during the search
     calls = sum(step.row_fields(p.original)["model_calls"] for p in adv.values())
-    assert r.stats["query_texts_encoded"] - queries_before == calls
+    # every model call is a query encoding; a candidate text that two searches propose (the
+    # realistic typist can reach the same string from two queries) may be encoded once
+    encoded = r.stats["query_texts_encoded"] - queries_before
+    assert calls - calls // 100 <= encoded <= calls
     rnd, _ = _perturb(f"adversarial.random({COMMON})", r, ds, ids)
 
     for p in [*adv.values(), *rnd.values()]:
