@@ -27,18 +27,22 @@ def _chromium() -> tuple[str, str]:
 def page(tmp_path_factory, suite_v1):
     from lb_records import make_record
 
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    browser, driver_path = _chromium()
     root = tmp_path_factory.mktemp("board")
     for i, (name, q) in enumerate([("alpha", 0.75), (EVIL, 0.45), ("gamma", 0.6)]):
         save_record(make_record(name, suite_v1, seed=i, quality=q), root)
     _, files = publish(root, suite_v1)
     html = next(f for f in files if f.name == "index.html")
+    yield from open_page(html, tmp_path_factory.mktemp("chromium-profile"))
+
+
+def open_page(html: Path, profile: Path):
+    """Yield a headless Chromium showing `html` (file://), quit afterwards."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    browser, driver_path = _chromium()
     opts = webdriver.ChromeOptions()
     opts.binary_location = browser
-    profile = tmp_path_factory.mktemp("chromium-profile")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}"):
         opts.add_argument(flag)

@@ -3,43 +3,27 @@ visible cells, tied ranks render as ranges, every table downloads as CSV, markup
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
 from robustir.leaderboards.publish import publish
 from robustir.leaderboards.store import save_record
 from robustir.leaderboards.suite import BoardOptions
-from test_leaderboard_html import EVIL, _chromium, _column
+from test_leaderboard_html import EVIL, _column, open_page
 
 
 @pytest.fixture(scope="module")
 def page_v2(tmp_path_factory, suite_v1):
     from lb_records import make_record
 
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
     suite = dataclasses.replace(suite_v1, board=BoardOptions(uncertainty=True, n_resamples=1000))
-    browser, driver_path = _chromium()
     root = tmp_path_factory.mktemp("board-v2")
     save_record(make_record("strong", suite, seed=1, quality=0.9, damage=0.02), root)
     save_record(make_record(EVIL, suite, seed=2, quality=0.3), root)
     save_record(make_record("twin", suite, seed=2, quality=0.3), root)  # same scores as EVIL
     _, files = publish(root, suite)
     html = next(f for f in files if f.name == "index.html")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = browser
-    profile = tmp_path_factory.mktemp("chromium-profile-v2")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}"):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
-    try:
-        driver.get(Path(html).resolve().as_uri())
-        yield driver
-    finally:
-        driver.quit()
+    yield from open_page(html, tmp_path_factory.mktemp("chromium-profile-v2"))
 
 
 def _visible_cells(driver) -> int:

@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
+from robustir.attacks.families._typo_profile import OPS, real_mix, tv
 from robustir.errors import RobustirError, unknown_name
 from robustir.text.segment import graphemes
 
 __all__ = ["FORMATS", "OPS", "Audit", "SetAudit", "align", "audit_collection", "audit_folder", "edit_counts", "render"]
 
-OPS = ("insert", "delete", "substitute", "transpose")
 FORMATS = ("text", "md", "html")
 _MAX_CELLS = 250_000  # beyond this the alignment falls back to rapidfuzz (no transpositions)
 
@@ -107,10 +107,6 @@ def edit_counts(a: str, b: str) -> Counter:
 
 def _real_mix(lang: str) -> dict[str, float] | None:
     """The real typo mix of `lang` from the typo-profile module, when it exists and has one."""
-    try:
-        from robustir.attacks.families._typo_profile import real_mix
-    except ImportError:
-        return None
     try:
         mix = real_mix(lang)
     except (RobustirError, KeyError, OSError):
@@ -201,7 +197,7 @@ def audit_set(s: Any, judge: Any = None, *, samples: int = 5, seed: int = 0, fil
     real = _real_mix(s.query_lang) if _is_typo(s.spec) else None
     if real is not None and out.mix:
         out.real_mix = real
-        out.tv = round(0.5 * sum(abs(out.mix[op] - real[op]) for op in OPS), 4)
+        out.tv = round(tv(out.mix, real), 4)
     _bias_notes(out, s.entry.get("victim") if isinstance(s.entry, dict) else None, judge, filtered_by)
     rng = np.random.default_rng(seed)
     pick = sorted(rng.choice(changed, size=min(samples, len(changed)), replace=False).tolist()) if changed and samples > 0 else []
