@@ -6,10 +6,12 @@ so an interrupted run leaves the old file or the new one, never half of one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import gzip
 import hashlib
 import json
 import os
+import re
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -122,16 +124,10 @@ def _clean_stale_temps(target: Path) -> None:
     import time
 
     now = time.time()
-    for p in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+    for p in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         with contextlib.suppress(OSError):
             if now - p.stat().st_mtime > STALE_TEMP_S:
                 p.unlink()
-
-
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
 
 
 @contextlib.contextmanager
@@ -233,20 +229,15 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield lineno, obj
 
 
-_SURROGATE = None
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_text(value: object, where: str, field: str) -> str:
     """`value` if it is a string that UTF-8 can encode; else a one-line DataError naming
     `where` (file:line) and the field. A lone surrogate ("\\ud800" in JSON) decodes into a
     Python string but can never be written back out, so it is refused at load."""
-    global _SURROGATE
     if not isinstance(value, str):
         raise DataError(f"{where}: field {field!r} must be a string, got {type(value).__name__}")
-    if _SURROGATE is None:
-        import re
-
-        _SURROGATE = re.compile("[\ud800-\udfff]")
     m = _SURROGATE.search(value)
     if m:
         raise DataError(f"{where}: field {field!r} holds a lone surrogate (U+{ord(m.group()):04X}), not valid Unicode text")
