@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -90,21 +91,32 @@ def write_heldout(data_dir: Path, langs: list[str], test_ids: set[str], dest: Pa
     return n_articles
 
 
-def attack_all(args: argparse.Namespace, heldout: Path, work: Path) -> list[Path]:
+def attack_list(args: argparse.Namespace) -> list[tuple[str, int, str | None, float | str | None]]:
+    """(spec, seed, judge, min_sim) per attack: a suite's pinned list (`suite:v2`) or `--attacks` specs."""
+    if len(args.attacks) == 1 and args.attacks[0].startswith("suite:"):
+        from robustir.leaderboards.suite import load_suite
+
+        suite = load_suite(args.attacks[0].split(":", 1)[1])
+        return [(a.spec, a.seed, a.judge, a.min_sim) for a in suite.attacks if a.victim is None]
+    return [(spec, args.seed, None, None) for spec in args.attacks]
+
+
+def attack_all(args: argparse.Namespace, dataset: str, langs_all: list[str], data_dir: Path | None,
+               work: Path) -> list[Path]:
     from robustir.attacks import build, run_attacks
 
     folders = []
-    for spec in args.attacks:
+    for spec, seed, judge, min_sim in attack_list(args):
         pipe = build(spec)
-        langs = [lang for lang in args.langs if pipe.supports(lang)]
+        langs = [lang for lang in langs_all if pipe.supports(lang)]
         if not langs:
-            log(f"skip {spec}: supports none of {args.langs}")
+            log(f"skip {spec}: supports none of {langs_all}")
             continue
-        folder = work / "attacked" / pipe.spec.slug
+        folder = work / "attacked" / dataset / pipe.spec.slug
         if not (folder / "manifest.json").exists():
-            log(f"attack {spec} on {','.join(langs)}")
-            run_attacks("xquad-r", [spec], langs, args.seed, folder, data_dir=heldout, resources=args.resources,
-                        progress=False)
+            log(f"attack {dataset} with {spec} on {','.join(langs)}" + (f" (judge {judge}, floor {min_sim})" if judge else ""))
+            run_attacks(dataset, [spec], langs, seed, folder, data_dir=data_dir, resources=args.resources,
+                        progress=False, judge=judge, min_sim=min_sim)
         folders.append(folder)
     return folders
 
@@ -129,7 +141,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--train-seeds", default=None, help="comma-separated training seeds (default: --seed)")
     ap.add_argument("--freeze-embeddings", action="store_true", help="keep the word-embedding matrix fixed")
     ap.add_argument("--settings", default="mono,cross", help="scorer settings: mono, cross, multi")
-    ap.add_argument("--attacks", default=";".join(ATTACKS), help="';'-separated attack specs")
+    ap.add_argument("--attacks", default=";".join(ATTACKS),
+                    help="';'-separated attack specs, or suite:VERSION for a suite's pinned attacks, seeds and meaning floors")
+    ap.add_argument("--zero-shot", default="", help="also score mldr-sample zero-shot in these comma-separated languages")
     ap.add_argument("--test", default="t", help="paired test of the scorer: t, permutation or wilcoxon")
     ap.add_argument("--progress", action="store_true")
     args = ap.parse_args(argv)
@@ -144,18 +158,33 @@ def main(argv: list[str] | None = None) -> None:
     heldout = work / "heldout"
     n_articles = write_heldout(args.data, args.langs, test_ids, heldout)
     log(f"held-out: {len(test_ids)} questions from {n_articles} articles per language")
-    folders = attack_all(args, heldout, work)
+    folders = attack_all(args, "xquad-r", args.langs, heldout, work)
 
     from robustir.benchmark.scoring import score
 
     models = [args.base] + [str(work / "ckpt" / s) for s in records]
     log("scoring " + ", ".join(models))
+    t1 = time.time()
     report = score(
         models, "xquad-r", langs=args.langs, data_dir=heldout, attacked=folders, settings=args.settings.split(","),
         metrics=["map", "ndcg@10", "mrr@10"], test=args.test, seed=args.seed, out=args.out / "report.json",
         progress=log if args.progress else None,
     )
     atomic_write_text(args.out / "report.md", report.render("md"))
+    t_score = time.time() - t1
+    t_zero = 0.0
+    if args.zero_shot:
+        # Zero-shot on another collection: the embedded mldr-sample (long documents, 13 languages,
+        # 8 of them never trained on), clean and under the same attacks.
+        t2 = time.time()
+        zlangs = args.zero_shot.split(",")
+        zfolders = attack_all(args, "mldr-sample", zlangs, None, work)
+        log("zero-shot scoring on mldr-sample")
+        zero = score(models, "mldr-sample", langs=zlangs, attacked=zfolders, settings=["mono"],
+                     metrics=["map", "ndcg@10", "mrr@10"], test=args.test, seed=args.seed,
+                     out=args.out / "zero_shot_mldr_sample.json", progress=log if args.progress else None)
+        atomic_write_text(args.out / "zero_shot_mldr_sample.md", zero.render("md"))
+        t_zero = time.time() - t2
     summary = {
         "command": "python experiments/hybrid_vs_baselines/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "base": args.base,
@@ -163,7 +192,8 @@ def main(argv: list[str] | None = None) -> None:
         "heldout_questions_per_lang": len(test_ids),
         "heldout_articles": n_articles,
         "attacks": args.attacks,
-        "seconds": {"training": round(t_train, 1), "total": round(time.time() - t0, 1)},
+        "seconds": {"training": round(t_train, 1), "scoring": round(t_score, 1), "zero_shot": round(t_zero, 1),
+                    "total": round(time.time() - t0, 1)},
         "training": {
             s: {k: r[k] for k in ("alpha", "steps", "planned_steps", "best_step", "stopped_early", "loss_before",
                                   "loss_after", "train_loss_mean", "device")}
@@ -171,6 +201,8 @@ def main(argv: list[str] | None = None) -> None:
             for s, r in records.items()
         },
     }
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    summary["seconds"]["cpu_user_system"] = round(usage.ru_utime + usage.ru_stime, 1)
     atomic_write_text(args.out / "summary.json", dump_json(summary))
     log(f"done in {time.time() - t0:.0f} s; wrote {args.out}/report.json, report.md, summary.json")
 
