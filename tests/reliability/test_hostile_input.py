@@ -112,3 +112,26 @@ def suite_v1_loaded():
     from robustir.leaderboards.suite import load_suite
 
     return load_suite("v1")
+
+
+@pytest.mark.parametrize("value", [5.0, -0.25, "nan"])
+def test_promise_a_report_score_edited_out_of_range_is_refused(tmp_path: Path, capsys, value) -> None:
+    from robustir.benchmark.scoring import score
+    from robustir.cli import main
+
+    score(["muse-v3"], "mldr-sample", langs="de", metrics=["ndcg@10"], out=tmp_path / "r.json")
+    raw = (tmp_path / "r.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    qid = sorted(data["runs"][0]["scores"]["ndcg@10"])[0]
+    data["runs"][0]["scores"]["ndcg@10"][qid] = float(value)
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")  # NaN is written as the token NaN
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(edited)])
+    err = capsys.readouterr().err.strip()
+    assert exc.value.code != 0 and len(err.splitlines()) == 1, err
+    assert f"query {qid!r}" in err and "outside [0, 1]" in err
+    main_ok = json.loads(raw)  # the unedited report still loads
+    from robustir.benchmark.report import validate_report
+
+    assert validate_report(main_ok).runs[0].scores["ndcg@10"][qid] >= 0
