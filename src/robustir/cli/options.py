@@ -97,6 +97,8 @@ def retriever_options(f: F) -> F:
         click.option("--passage-prefix", default=None, help="Text put before every document (e.g. 'passage: ')."),
         click.option("--max-length", type=int, default=None, help="Truncate documents to this many tokens."),
         click.option("--chunking", type=click.Choice(["truncate", "maxp"]), default=None, help="Long documents: truncate (default) or chunk and take the best chunk (MaxP)."),
+        click.option("--chunk-length", type=click.IntRange(min=1), default=None, help="MaxP chunk length in tokens (default: the model's max length - 16)."),
+        click.option("--chunk-overlap", type=click.IntRange(min=0), default=None, help="Tokens shared by consecutive MaxP chunks (default: min(32, chunk length / 4))."),
         click.option("--device", default=None, help="torch device (default: cuda when present, else cpu)."),
         click.option("--batch-size", type=int, default=None, help="Texts per encoder batch."),
         click.option("--cache-dtype", type=click.Choice(["float32", "float16"]), default=None, help="Precision of cached corpus vectors."),
@@ -111,8 +113,8 @@ def retriever_options(f: F) -> F:
 def retriever_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     """Turn the parsed `retriever_options` into `load_retriever` keyword options."""
     out: dict[str, Any] = {}
-    for key in ("pooling", "query_prefix", "passage_prefix", "max_length", "chunking", "device", "batch_size",
-                "cache_dtype", "shard_docs"):
+    for key in ("pooling", "query_prefix", "passage_prefix", "max_length", "chunking", "chunk_length", "chunk_overlap",
+                "device", "batch_size", "cache_dtype", "shard_docs"):
         if params.get(key) is not None:
             out[key] = params[key]
     if params.get("allow_unsafe_weights"):

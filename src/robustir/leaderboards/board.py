@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
+from robustir.benchmark.settings import SETTINGS
 from robustir.leaderboards.cells import Cell, Table
 from robustir.leaderboards.schema import CLEAN, Record
 from robustir.leaderboards.significance import paired_p
@@ -200,7 +201,11 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05,
     sig = f"* = below the column's best entry, paired t-test over queries (each query's scores averaged over the column's cells), {how} per table, p < {alpha}"
     langs = sorted({k[2] for k in universe})
     attacks = [a for a in suite.attack_labels if any(k[4] == a for k in universe)]
-    settings = [(t.dataset, s) for t in suite.tasks for s in t.settings if any(k[:2] == (t.dataset, s) for k in universe)]
+    # a task's own settings, then any its attacks add (translate sets are cross-lingual cells of a mono task)
+    settings = [(t.dataset, s) for t in suite.tasks for s in (*t.settings, *(x for x in SETTINGS if x not in t.settings))
+                if any(k[:2] == (t.dataset, s) for k in universe)]
+    approx = suite.approximation_note(attacks)
+    marked = (lambda note: f"{note.rstrip('.')}. {approx}") if approx else (lambda note: note)
     tables = [
         _overall(entries, len(universe), metric, alpha, correction),
         _column_table(
@@ -209,7 +214,7 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05,
         ),
         _column_table(
             "by_attack", f"Attacked {metric} by attack", entries,
-            [(a, lambda k, a=a: k[4] == a) for a in attacks], alpha, sig, correction,
+            [(suite.attack_header(a), lambda k, a=a: k[4] == a) for a in attacks], alpha, marked(sig), correction,
         ),
         _column_table(
             "by_setting", f"Attacked {metric} by dataset and setting", entries,
@@ -223,11 +228,12 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05,
             d = e.rel_drop([k for k in e.cells if k[4] == a])
             cells.append(Cell(None if d is None else 100 * d))
         drop_rows.append(tuple(cells))
-    tables.append(Table("drop_by_attack", "Relative drop % by attack", ("Model", *attacks), tuple(drop_rows),
-                        "sum over the attack's cells of (clean - attacked) / sum of clean, in percent; higher = less robust"))
-    tables[0] = Table(tables[0].key, tables[0].title, tables[0].headers, tables[0].rows, tables[0].note + " " + sig)
+    tables.append(Table("drop_by_attack", "Relative drop % by attack", ("Model", *map(suite.attack_header, attacks)),
+                        tuple(drop_rows), marked("sum over the attack's cells of (clean - attacked) / sum of clean, in percent; higher = less robust")))
+    tables[0] = Table(tables[0].key, tables[0].title, tables[0].headers, tables[0].rows, marked(tables[0].note + " " + sig))
     if suite.board.uncertainty:
         from robustir.leaderboards.board_stats import model_table, uncertainty_table
 
-        tables[1:1] = [uncertainty_table(entries, suite, metric, alpha, correction), model_table(entries)]
+        ut = uncertainty_table(entries, suite, metric, alpha, correction)
+        tables[1:1] = [Table(ut.key, ut.title, ut.headers, ut.rows, marked(ut.note)), model_table(entries)]
     return Board(suite, metric, tuple(entries), tuple(tables), alpha, len(universe))

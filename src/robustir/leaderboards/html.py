@@ -201,13 +201,14 @@ def _cells_html(board: Board) -> str:
             settings.add(f"{dataset}/{setting}")
             attacks.add(attack)
             attrs = f'data-lang="{escape(lang)}" data-setting="{escape(f"{dataset}/{setting}")}" data-attack="{escape(attack)}"'
-            vals = [e.name, dataset, setting, lang, doc_lang, attack]
+            vals = [e.name, dataset, setting, lang, doc_lang, board.suite.attack_header(attack)]
             tds = "".join(f'<td class="t" data-v="{escape(v)}">{escape(v)}</td>' for v in vals)
             tds += "".join(f'<td data-v="{x!r}">{x:.4f}</td>' for x in (c, a, c - a))
             rows.append(f"<tr {attrs}>{tds}</tr>")
 
     def select(key: str, label: str, values: set[str]) -> str:
-        opts = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in sorted(values))
+        show = board.suite.attack_header if key == "attack" else str
+        opts = "".join(f'<option value="{escape(v)}">{escape(show(v))}</option>' for v in sorted(values))
         return f'<label>{escape(label)} <select class="filter" data-key="{key}"><option value="">all</option>{opts}</select></label> '
 
     heads = ["Model", "Dataset", "Setting", "Query lang", "Doc lang", "Attack", "Clean", "Attacked", "Drop"]
@@ -218,7 +219,7 @@ def _cells_html(board: Board) -> str:
     filters = select("lang", "Language", langs) + select("setting", "Setting", settings) + select("attack", "Attack family", attacks)
     return (
         f'<h2>Every cell</h2><p class="note">{filters} &mdash; <span id="cells-shown">{len(rows)}</span> cells shown. '
-        f"Mean {escape(board.metric)} of the cell's queries.</p>"
+        f"Mean {escape(board.metric)} of the cell's queries. {escape(board.suite.approximation_note(attacks))}</p>"
         f'<table class="sortable" id="table-cells"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         + _csv_link("table-cells")
     )
@@ -249,7 +250,7 @@ def render_html(board: Board) -> str:
             skipped.setdefault((d["dataset"], d["attack"], d["reason"]), set()).add(f"{d['lang']} ({e.name})")
     if skipped:
         items = "".join(
-            f"<li>{escape(d)}, {escape(a)}: {escape(r)} &mdash; {escape(', '.join(sorted(who)))}</li>"
+            f"<li>{escape(d)}, {escape(s.attack_header(a))}: {escape(r)} &mdash; {escape(', '.join(sorted(who)))}</li>"
             for (d, a, r), who in sorted(skipped.items())
         )
         body.append(f'<h2>Skipped cells</h2><ul id="skipped" class="note">{items}</ul>')

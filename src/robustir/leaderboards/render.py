@@ -85,7 +85,7 @@ def render_markdown(board: Board) -> str:
         out += ["## Skipped cells", "", "Not scored, with the reason (the attack does not support the language, its "
                 "resource is missing, or the retriever failed); per language (submission):", ""]
         for (d, a, r), who in sorted(skipped.items()):
-            out.append(f"- {_md_escape(d)}, {_md_escape(a)}: {_md_escape(r)}: {_md_escape(', '.join(sorted(who)))}")
+            out.append(f"- {_md_escape(d)}, {_md_escape(s.attack_header(a))}: {_md_escape(r)}: {_md_escape(', '.join(sorted(who)))}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -80,11 +80,13 @@ def _sub_suite(suite: Suite, chosen: list[tuple[str, Any, str]]) -> tuple[Suite,
         groups = [g for _, g, _ in chosen if g.key[0] == t.dataset]
         if not groups:
             continue
-        settings = tuple(s for s in t.settings if any(g.key[1] == s for g in groups))
+        # a cell of a setting the task does not list comes from a translate set of its mono run
+        extra = [g for g in groups if g.key[1] not in t.settings]
+        settings = tuple(s for s in t.settings if any(g.key[1] == s for g in groups) or (extra and s == "mono"))
         if "multi" in settings:  # the pooled corpus needs every language of the task
             langs = t.langs
         else:
-            need = {g.key[2] for g in groups} | {g.key[3] for g in groups if g.key[3] in t.langs}
+            need = {g.key[2] for g in groups if g not in extra} | {g.key[3] for g in groups if g.key[3] in t.langs}
             langs = tuple(lang for lang in t.langs if lang in need)
         tasks.append(dataclasses.replace(t, langs=langs, settings=settings))
     attacks = {run for _, _, run in chosen if run != CLEAN}
@@ -119,6 +121,9 @@ def _load_model(record: Record, model: str | None) -> Any:
             f"{name} has fingerprint {fp['sha256'][:12]}, the record was made with {record.fingerprint[:12]}: "
             "not the same checkpoint (pass --model PATH to the checkpoint the record names)"
         )
+    policy = record.model.get("long_documents") or {}
+    if policy.get("mode") == "maxp":  # read long documents the way the record was made
+        return load_retriever(name, chunking="maxp", chunk_length=policy["chunk_length"], chunk_overlap=policy["chunk_overlap"])
     return load_retriever(name)
 
 

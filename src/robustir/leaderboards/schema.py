@@ -8,7 +8,9 @@ Layout (``format = "robustir.submission/1"``)::
      "model": {...model spec...},
      "provenance": {...datasets, revisions, canonical attack specs, seeds, query counts...},
      "results": [{"dataset", "setting", "lang", "doc_lang", "qids": [...],
-                  "runs": {"clean" | <suite attack spec>: {<metric>: [score per qid]}}}],
+                  "runs": {"clean" | <suite attack spec>: {<metric>: [score per qid]}},
+                  "baseline"?: {"setting", "lang", "doc_lang"},  # a translate group: whose clean run "clean" is
+                  "unattacked"?: {<attack>: [qids its attacked set dropped, scored as clean]}}],
      "skipped": [{"dataset", "lang", "attack", "reason"}],
      "checksum": sha256 of the canonical JSON of everything else}
 

@@ -29,7 +29,7 @@ from robustir.leaderboards.schema import CLEAN, Record, seal, validate_record
 from robustir.leaderboards.store import DuplicateSubmissionError, find_clashes, save_record
 from robustir.leaderboards.suite import Suite, SuiteError, SuiteTask, load_suite
 
-__all__ = ["check_name", "report_to_results", "run_suite", "submit"]
+__all__ = ["check_name", "long_document_policy", "report_to_results", "run_suite", "submit"]
 
 _REPORT_KEEP = ("format", "robustir_version", "dataset", "settings", "metrics", "options", "attacks",
                 "skipped_attacks", "query_counts")
@@ -77,32 +77,77 @@ def training_overlap(checkpoint: str, suite: Suite) -> dict[str, str] | None:
     return None
 
 
-def report_to_results(report: Any, task: SuiteTask, label_of: Mapping[str, str], metrics: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The scorer's per-query runs (`RunRow`s) of one task -> record result groups (qids in clean order)."""
+Kept = Mapping[tuple[str, str], frozenset[str]]  # (attack spec, dataset language) -> query ids of its set
+
+
+def _run_scores(run: Any, group: dict[str, Any], name: str, metrics: tuple[str, ...], kept: Kept | None,
+                key: tuple[str, str, str]) -> dict[str, list[float]]:
+    """One run's scores in the group's qid order. A query absent from the run because its attack
+    dropped it (`kept` says the attacked set has no row for it: no perturbation passed the judge's
+    floor) is scored as unattacked, with its clean score, and listed in the group's `unattacked`;
+    any other missing score is an error."""
+    in_set = None if run.attack is None or kept is None else kept.get((run.attack, run.attack_lang or key[2]))
+    by_metric: dict[str, list[float]] = {}
+    for metric in metrics:
+        scores = run.scores[metric]
+        missing = [q for q in group["qids"] if q not in scores]
+        if missing and (in_set is None or any(q in in_set for q in missing)):
+            raise RobustirError(f"{name} run of {key} lacks {len(missing)} query ids (e.g. {missing[0]!r})")
+        if missing:
+            group.setdefault("unattacked", {})[name] = sorted(missing)
+        clean = dict(zip(group["qids"], group["runs"][CLEAN][metric])) if missing else {}
+        by_metric[metric] = [clean[q] if q in clean and q not in scores else round(min(1.0, max(0.0, float(scores[q]))), 6)
+                             for q in group["qids"]]
+    return by_metric
+
+
+def _cross_group(run: Any, task: SuiteTask, groups: dict[tuple[str, str, str], dict[str, Any]],
+                 key: tuple[str, str, str]) -> dict[str, Any]:
+    """The group of a translate set: a cross-lingual cell (the translated queries' language ->
+    the dataset language) whose `clean` run is its baseline, the monolingual clean run of the
+    dataset language (named in `baseline`): the same query ids, judged by the same qrels."""
+    b = run.baseline
+    bkey = None if b is None else (b.setting, b.query_lang, b.corpus_lang)
+    if bkey is None or bkey not in groups or key[1] == key[2]:
+        raise RobustirError(f"scorer report has an attacked run without a clean run: {key}")
+    base = groups[bkey]
+    return {"dataset": task.dataset, "setting": key[0], "lang": key[1], "doc_lang": key[2], "qids": list(base["qids"]),
+            "baseline": {"setting": bkey[0], "lang": bkey[1], "doc_lang": bkey[2]},
+            "runs": {CLEAN: {m: list(v) for m, v in base["runs"][CLEAN].items()}}}
+
+
+def report_to_results(report: Any, task: SuiteTask, label_of: Mapping[str, str], metrics: tuple[str, ...],
+                      kept: Kept | None = None) -> list[dict[str, Any]]:
+    """The scorer's per-query runs (`RunRow`s) of one task -> record result groups (qids in clean order).
+
+    `kept` ((attack spec, dataset language) -> the query ids of its attacked set) lets a query that
+    its attack dropped count as unattacked (see `_run_scores`); without it every run must score every query."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for run in report.runs:
         if run.attack is None:
             key = (run.setting, run.query_lang, run.corpus_lang)
-            qids = list(run.scores[metrics[0]])
-            groups[key] = {"dataset": task.dataset, "setting": key[0], "lang": key[1], "doc_lang": key[2],
-                           "qids": qids, "runs": {}}
+            group = {"dataset": task.dataset, "setting": key[0], "lang": key[1], "doc_lang": key[2],
+                     "qids": list(run.scores[metrics[0]]), "runs": {}}
+            group["runs"][CLEAN] = _run_scores(run, group, CLEAN, metrics, None, key)
+            groups[key] = group
     for run in report.runs:
+        if run.attack is None:
+            continue
         key = (run.setting, run.query_lang, run.corpus_lang)
         if key not in groups:
-            raise RobustirError(f"scorer report has an attacked run without a clean run: {key}")
-        group = groups[key]
-        name = CLEAN if run.attack is None else label_of.get(run.attack)
+            groups[key] = _cross_group(run, task, groups, key)
+        name = label_of.get(run.attack)
         if name is None:
             raise RobustirError(f"scorer report names attack {run.attack!r}, which is not in the suite")
-        by_metric: dict[str, list[float]] = {}
-        for metric in metrics:
-            scores = run.scores[metric]
-            missing = [q for q in group["qids"] if q not in scores]
-            if missing:
-                raise RobustirError(f"{name} run of {key} lacks {len(missing)} query ids (e.g. {missing[0]!r})")
-            by_metric[metric] = [round(min(1.0, max(0.0, float(scores[q]))), 6) for q in group["qids"]]
-        group["runs"][name] = by_metric
+        groups[key]["runs"][name] = _run_scores(run, groups[key], name, metrics, kept, key)
     return [groups[k] for k in sorted(groups)]
+
+
+def _kept_ids(folders: list[Path]) -> dict[tuple[str, str], frozenset[str]]:
+    """(canonical spec, dataset language) -> the query ids each attacked set has a row for."""
+    from robustir.attacked_set import read_attacked
+
+    return {(s.spec, s.lang): frozenset(s.texts) for f in folders for s in read_attacked(f).sets}
 
 
 _CODE_PARTS = ("attacks", "models", "datasets", "text")
@@ -226,6 +271,7 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
                                            only=only_attacks)
         skipped += skip
         manifests.update(sums)
+        kept = _kept_ids(folders)
         say(f"scoring {task.dataset}: {len(task.langs)} languages, settings {','.join(task.settings)}, {len(folders)} attacked sets")
         def run(langs: list[str]) -> Any:
             return score([retriever], task.dataset, langs=langs, data_dir=data_dir, split=task.split,
@@ -250,7 +296,7 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
             if not task_reports:
                 raise
         for report in task_reports:
-            results += report_to_results(report, task, label_of, suite.metrics)
+            results += report_to_results(report, task, label_of, suite.metrics, kept)
             trimmed = {k: report.data[k] for k in _REPORT_KEEP if k in report.data}
             trimmed["models"] = [dict(m) for m in report.data.get("models", [])]
             for a in trimmed.get("attacks", []):
@@ -324,10 +370,30 @@ def submit(
     results, skipped, reports, sums = run_suite(retriever, the_suite, data_dirs=dirs, resources=res_dir, say=say,
                                                 with_manifests=True)
     _check_missing(skipped, allow_missing_cells)
+    text, policy = long_document_policy(retriever, spec_dict)
+    spec_dict = {**spec_dict, "long_document_policy": text, "long_documents": policy}
     data = _record_data(name, the_suite, fp, spec_dict, checkpoint, local, reports, overlap, results, skipped, sums)
     record = validate_record(seal(data), source=f"submission {name!r}")
     path = save_record(record, root, replace=replace)
     return record, path
+
+
+def long_document_policy(retriever: Any, spec: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """How the retriever reads documents longer than its model's limit, as the board shows it and
+    as `reproduce` reloads it: (text, {"mode": "whole" | "truncate" | "maxp", ...})."""
+    chunking = getattr(retriever, "chunking", None)
+    if spec.get("kind") == "sparse":
+        return "whole document (every token indexed)", {"mode": "whole"}
+    if chunking is None:  # a retriever that is not robustir's DenseRetriever (e.g. a plugin's)
+        return "not declared by the retriever", {"mode": "undeclared"}
+    if chunking == "maxp":
+        length, overlap = int(retriever.chunk_length), int(retriever.chunk_overlap)
+        return (f"MaxP: chunks of {length} tokens overlapping by {overlap}, a document scores as its best chunk",
+                {"mode": "maxp", "chunk_length": length, "chunk_overlap": overlap})
+    n = spec.get("max_length")
+    if n:
+        return f"truncate at {n} tokens", {"mode": "truncate", "max_length": int(n)}
+    return "whole text up to the encoder's own limit (no truncation by robustir)", {"mode": "truncate", "max_length": None}
 
 
 def _check_missing(skipped: list[dict[str, str]], allow: bool) -> None:

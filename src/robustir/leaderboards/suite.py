@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,7 +27,9 @@ from robustir.benchmark.settings import SETTINGS
 from robustir.errors import RobustirError, unknown_name
 from robustir.types import AttackSpec
 
-__all__ = ["KNOWN_SUITES", "BoardOptions", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "available_suites", "load_suite", "suite_hash"]
+__all__ = ["APPROX_MARK", "KNOWN_SUITES", "BoardOptions", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "available_suites", "load_suite", "suite_hash"]
+
+APPROX_MARK = "\u2020"  # dagger: the attack stands in for something it only approximates
 
 # version -> sha256 of its canonical content. A new or changed suite needs a new entry here.
 KNOWN_SUITES: dict[str, str] = {
@@ -34,6 +37,7 @@ KNOWN_SUITES: dict[str, str] = {
     "v1-adversarial": "76def762b44976d6c2130165ea8ce078dbde991f580afe4715f7d0886a56893b",
     "v2": "ffc251160025e23200b68eb14450b6ae7a89eb1bbe719716178758af4ae4031d",
     "demo": "30169d9e500977be17b9e1a40b9d4a30d5632546f36b7711b66ac1cfd4d6c19b",
+    "mldr-v1": "eea62cf431c857e4b2bb37340320da8b06a812db04b590a2898e4952e07144e3",
 }
 
 
@@ -66,6 +70,7 @@ class SuiteAttack:
     victim: str | None = None  # the model adversarial.* attacks are searched against
     judge: str | None = None  # the meaning-similarity judge of word-substituting attacks
     min_sim: float | str | None = None  # its floor: a number, or "calibrated" (the judge's per language)
+    approximation: str | None = None  # what the attack only approximates (marked in every board table)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,18 @@ class Suite:
     @property
     def attack_labels(self) -> tuple[str, ...]:
         return tuple(a.label for a in self.attacks)
+
+    def attack_header(self, label: str) -> str:
+        """An attack's name in a board table: its label, with `APPROX_MARK` when the suite says
+        the attack is an approximation (e.g. a dictionary translation standing in for MT)."""
+        att = next((a for a in self.attacks if a.label == label), None)
+        return f"{label}{APPROX_MARK}" if att is not None and att.approximation else label
+
+    def approximation_note(self, labels: Iterable[str] | None = None) -> str:
+        """The footnote of the marked attacks among `labels` (all of the suite's when None); "" if none."""
+        wanted = set(self.attack_labels if labels is None else labels)
+        parts = [f"{a.label}: {a.approximation}" for a in self.attacks if a.approximation and a.label in wanted]
+        return f"{APPROX_MARK} approximation: {'; '.join(parts)}." if parts else ""
 
     def task(self, dataset: str) -> SuiteTask:
         for t in self.tasks:
@@ -195,7 +212,8 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
             raise SuiteError(f"{where}: 'min_sim' must be a number in (0, 1) or \"calibrated\", got {min_sim!r}")
         if min_sim is not None and judge is None:
             raise SuiteError(f"{where}: 'min_sim' needs a 'judge'")
-        attacks.append(SuiteAttack(label, spec, _get(a, "seed", int, where), victim, judge, min_sim))
+        approximation = _approximation(a, canon, where)
+        attacks.append(SuiteAttack(label, spec, _get(a, "seed", int, where), victim, judge, min_sim, approximation))
     if len({a.spec for a in attacks}) != len(attacks) or len({a.label for a in attacks}) != len(attacks):
         raise SuiteError(f"{source}: an attack spec or label appears twice")
     return Suite(
@@ -209,6 +227,19 @@ def parse_suite(content: dict[str, Any], *, source: str) -> Suite:
         attacks=tuple(attacks),
         content_hash=suite_hash(content),
     )
+
+
+def _approximation(a: dict[str, Any], canon: str, where: str) -> str | None:
+    """The attack's `approximation` note. A dictionary translation must carry one: it stands in
+    for machine translation, and the board marks it as such in every table it appears in."""
+    note = _get(a, "approximation", str, where).strip() if "approximation" in a else None
+    if "approximation" in a and not note:
+        raise SuiteError(f"{where}: 'approximation' must say what the attack approximates")
+    steps = AttackSpec.parse(canon).steps
+    if note is None and any(s.name == "translate" and s.kwargs.get("method", "dictionary") == "dictionary" for s in steps):
+        raise SuiteError(f"{where}: a dictionary translation approximates machine translation; "
+                         "say so with approximation = \"...\" (it is marked on the board)")
+    return note
 
 
 def _board_options(table: Any, source: str) -> BoardOptions:
