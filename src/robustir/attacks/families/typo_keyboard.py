@@ -33,7 +33,8 @@ from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, edit_budget, r
 from robustir.attacks.families._typo_profile import LAYOUT_OF, OPS, POSITIONS, default_mix, position_of, profile
 from robustir.attacks.families.typo_ime import ja_candidates, ko_candidates, zh_candidates
 from robustir.text.keyboards import layout_neighbours
-from robustir.text.segment import _ELISION_LANGS, _SEGMENTERS, _WORD_PATTERN, graphemes, tokenize
+from robustir.text.segment import graphemes
+from robustir.text.segment import word_spans as segment_word_spans
 from robustir.types import Perturbation
 
 __all__ = ["KeyboardTypo", "LAYOUT_OF", "MODES", "slip_candidates", "typist_profile", "word_spans"]
@@ -78,29 +79,30 @@ def slip_candidates(ch: str, lang: str, *, near_pinyin: bool = True) -> tuple[st
 # --- words ------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _word_re():
-    import regex
-
-    return regex.compile(_WORD_PATTERN)
-
-
 @lru_cache(maxsize=2048)
 def word_spans(text: str, lang: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) of the word tokens of `segment.tokenize(text, lang)`; for the languages it
-    tokenises with its word regex alone (no segmenter, no elision) the regex runs here directly,
-    without building Token objects. Cached: the adversarial search re-reads a query many times."""
-    if lang in _SEGMENTERS or lang in _ELISION_LANGS:
-        return tuple((t.start, t.end) for t in tokenize(text, lang) if t.is_word)
-    return tuple([m.span() for m in _word_re().finditer(text)])
+    """(start, end) of the word tokens of `segment.tokenize(text, lang)` (`segment.word_spans`).
+    Cached: the adversarial search re-reads a query many times."""
+    return tuple(segment_word_spans(text, lang))
 
 
 # --- mode=substitute (the earlier behaviour) --------------------------------------------------
 
 
+_SLIPPABLE: dict[tuple[str, bool], dict[str, bool]] = {}  # (lang, near) -> char -> has a slip
+
+
 @lru_cache(maxsize=65536)
 def _spots(word: str, lang: str, near: bool) -> tuple[int, ...]:
-    return tuple(i for i, ch in enumerate(word) if slip_candidates(ch, lang, near_pinyin=near))
+    table = _SLIPPABLE.setdefault((lang, near), {})
+    out = []
+    for i, ch in enumerate(word):
+        ok = table.get(ch)
+        if ok is None:
+            ok = table[ch] = bool(slip_candidates(ch, lang, near_pinyin=near))
+        if ok:
+            out.append(i)
+    return tuple(out)
 
 
 def _substitute(text: str, lang: str, cfg: dict, rng: np.random.Generator) -> Perturbation:
@@ -111,7 +113,10 @@ def _substitute(text: str, lang: str, cfg: dict, rng: np.random.Generator) -> Pe
     n = min(n, len(eligible))
     if n == 0:
         return Perturbation(text, text, 0)
-    chosen = sorted((int(k) for k in rng.choice(len(eligible), size=n, replace=False)), key=lambda k: eligible[k][0][0])
+    if n == 1:  # rng.choice(m, size=1, replace=False) is this same draw (Floyd's first step), in a third of the time
+        chosen = [int(rng.integers(len(eligible)))]
+    else:
+        chosen = sorted((int(k) for k in rng.choice(len(eligible), size=n, replace=False)), key=lambda k: eligible[k][0][0])
     pieces, pos = [], 0
     for k in chosen:
         (start, end, word), spots = eligible[k]
@@ -214,17 +219,27 @@ def _pick(weights: list[float], u: float) -> int:
 def _spot(spots: list[int], length: int, shares: dict[str, float], u: float) -> int:
     """One of `spots` (ascending), so that first / middle / last get the fitted shares; one
     uniform draw `u` picks the class and, rescaled inside the class's band, the spot."""
-    first = spots[:1] if spots[0] <= 0 else []
-    last = spots[-1:] if spots[-1] >= length - 1 and len(spots) > len(first) else []
-    middle = spots[len(first) : len(spots) - len(last)]
-    bands = [(shares[c], group) for c, group in (("first", first), ("middle", middle), ("last", last)) if group]
-    total = sum(w for w, _ in bands)
+    n = len(spots)
+    first = 1 if spots[0] <= 0 else 0
+    last = 1 if spots[-1] >= length - 1 and n > first else 0
+    bands = []  # (share, index of the class's first spot, number of spots in it)
+    if first:
+        bands.append((shares["first"], 0, 1))
+    if n - first - last:
+        bands.append((shares["middle"], first, n - first - last))
+    if last:
+        bands.append((shares["last"], n - 1, 1))
+    total = sum(w for w, _, _ in bands)
     x = u * total
-    for w, group in bands:
-        if x < w or group is bands[-1][1]:
-            return group[min(int(x / w * len(group)), len(group) - 1)]
+    end = len(bands) - 1
+    for k, (w, start, size) in enumerate(bands):
+        if x < w or k == end:
+            return spots[start + min(int(x / w * size), size - 1)]
         x -= w
     return spots[-1]
+
+
+_SUBSTITUTABLE: dict[str, dict[str, bool]] = {}  # layout -> cluster -> has a letter key next to it
 
 
 def _ops_for(cl: tuple[str, ...], layout: str) -> dict[str, list[int]]:
@@ -238,8 +253,15 @@ def _ops_for(cl: tuple[str, ...], layout: str) -> dict[str, list[int]]:
         letters = [i for i in range(n) if flags[i]]
         gaps = [g for g in range(n + 1) if (g > 0 and flags[g - 1]) or (g < n and flags[g])]
         pairs = [i for i in range(n - 1) if cl[i] != cl[i + 1] and flags[i] and flags[i + 1]]
-    ops = {"substitute": [i for i in letters if _sub_options(cl[i], layout)], "insert": gaps,
-           "delete": letters if n >= 2 else [], "transpose": pairs}
+    table = _SUBSTITUTABLE.setdefault(layout, {})
+    subs = []
+    for i in letters:
+        ok = table.get(cl[i])
+        if ok is None:
+            ok = table[cl[i]] = bool(_sub_options(cl[i], layout))
+        if ok:
+            subs.append(i)
+    ops = {"substitute": subs, "insert": gaps, "delete": letters if n >= 2 else [], "transpose": pairs}
     return {op: spots for op, spots in ops.items() if spots}
 
 
@@ -277,13 +299,13 @@ def _slip(word: str, lang: str, rng: np.random.Generator) -> str | None:
     if plan is None:
         return None
     cl, names, weights, ops = plan
-    positions = typist_profile(lang)[1]
+    _, positions, p_double, _ = typist_profile(lang)
     op = names[_pick(weights, rng.random())] if len(names) > 1 else names[0]
     n = len(cl)
     layout = LAYOUT_OF[lang]
     if op == "insert":
         g = _spot(ops[op], n + 1, positions[op], rng.random())
-        new = _insertion(cl, g, layout, typist_profile(lang)[2], rng)
+        new = _insertion(cl, g, layout, p_double, rng)
         if new is None:
             return None
         out, expected = cl[:g] + (new,) + cl[g:], n + 1
