@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="';'-separated attack specs, or suite:VERSION for a suite's pinned attacks, seeds and meaning floors")
     ap.add_argument("--zero-shot", default="", help="also score mldr-sample zero-shot in these comma-separated languages")
     ap.add_argument("--test", default="t", help="paired test of the scorer: t, permutation or wilcoxon")
+    ap.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples of the scorer's intervals")
     ap.add_argument("--progress", action="store_true")
     args = ap.parse_args(argv)
     args.langs = [x.strip() for x in args.langs.split(",") if x.strip()]
@@ -167,10 +168,12 @@ def main(argv: list[str] | None = None) -> None:
     t1 = time.time()
     report = score(
         models, "xquad-r", langs=args.langs, data_dir=heldout, attacked=folders, settings=args.settings.split(","),
-        metrics=["map", "ndcg@10", "mrr@10"], test=args.test, seed=args.seed, out=args.out / "report.json",
-        progress=log if args.progress else None,
+        metrics=["map", "ndcg@10", "mrr@10"], test=args.test, seed=args.seed, out=work / "report.json",
+        progress=log if args.progress else None, n_resamples=args.n_resamples, compare_models=False,
     )
-    atomic_write_text(args.out / "report.md", report.render("md"))
+    # The full report (per-query scores of every model, tens of MB) stays in --work; the
+    # committed files are its summary table and analyze.py's strategy contrasts.
+    atomic_write_text(args.out / "report_summary.md", report.render("md").split("### Per cell")[0])
     t_score = time.time() - t1
     t_zero = 0.0
     if args.zero_shot:
@@ -182,8 +185,9 @@ def main(argv: list[str] | None = None) -> None:
         log("zero-shot scoring on mldr-sample")
         zero = score(models, "mldr-sample", langs=zlangs, attacked=zfolders, settings=["mono"],
                      metrics=["map", "ndcg@10", "mrr@10"], test=args.test, seed=args.seed,
-                     out=args.out / "zero_shot_mldr_sample.json", progress=log if args.progress else None)
-        atomic_write_text(args.out / "zero_shot_mldr_sample.md", zero.render("md"))
+                     out=work / "zero_shot_mldr_sample.json", progress=log if args.progress else None,
+                     n_resamples=args.n_resamples, compare_models=False)
+        atomic_write_text(args.out / "zero_shot_summary.md", zero.render("md").split("### Per cell")[0])
         t_zero = time.time() - t2
     summary = {
         "command": "python experiments/hybrid_vs_baselines/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
@@ -204,7 +208,14 @@ def main(argv: list[str] | None = None) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     summary["seconds"]["cpu_user_system"] = round(usage.ru_utime + usage.ru_stime, 1)
     atomic_write_text(args.out / "summary.json", dump_json(summary))
-    log(f"done in {time.time() - t0:.0f} s; wrote {args.out}/report.json, report.md, summary.json")
+    sys.path.insert(0, str(Path(__file__).parent))
+    import analyze
+
+    analyze.main([str(work / "report.json"), "--out", str(args.out / "strategies")])
+    if args.zero_shot:
+        analyze.main([str(work / "zero_shot_mldr_sample.json"), "--out", str(args.out / "zero_shot_strategies")])
+    log(f"done in {time.time() - t0:.0f} s; wrote {args.out}/ summary.json, report_summary.md, strategies.md"
+        f"{', zero_shot_*' if args.zero_shot else ''} (full reports in {work})")
 
 
 if __name__ == "__main__":

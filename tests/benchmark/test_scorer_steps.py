@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dataclasses
 import pytest
 
 from robustir.attacks.runner import run_attacks
@@ -154,3 +155,13 @@ def test_rows_round_trip_and_refuse_malformed_objects(plan, model_scores) -> Non
     data["comparisons"][1] = {k: v for k, v in data["comparisons"][1].items() if k != "p"}
     with pytest.raises(DataError, match=r"report: comparisons\[1\]: missing 'p'"):
         validate_report(data)
+
+
+def test_assemble_report_without_model_comparisons_keeps_the_attack_rows(plan, model_scores) -> None:
+    other = dataclasses.replace(model_scores, info={**model_scores.info, "name": "muse-v3-copy"},
+                                runs=[dataclasses.replace(r, model="muse-v3-copy") for r in model_scores.runs])
+    full = assemble_report(plan, [model_scores, other])
+    lean = assemble_report(plan, [model_scores, other], compare_models=False)
+    assert full.model_comparisons and not lean.model_comparisons
+    assert [(r.model, r.attack, r.metric, r.p) for r in lean.comparisons] == [
+        (r.model, r.attack, r.metric, r.p) for r in full.comparisons]

@@ -349,14 +349,19 @@ def _settings_entry(plan: ScoringPlan) -> dict[str, Any]:
     return {"requested": plan.settings, "counts": counts, "cells": len(distinct)}
 
 
-def assemble_report(plan: ScoringPlan, models: Sequence[ModelScores]) -> ScoreReport:
-    """Step 3: every comparison of the models' runs, and the report with its provenance."""
+def assemble_report(plan: ScoringPlan, models: Sequence[ModelScores], *, compare_models: bool = True) -> ScoreReport:
+    """Step 3: every comparison of the models' runs, and the report with its provenance.
+
+    With ``compare_models=False`` only the clean-vs-attacked rows are computed (the
+    model-vs-model rows grow with the square of the model count; many-model studies that run
+    their own contrasts skip them).
+    """
     from robustir import __version__
 
     opts, inputs = plan.options, plan.inputs
     runs = [r for m in models for r in m.runs]
     rows, mrows = build_comparisons(runs, test=opts.test, seed=opts.seed, n_resamples=opts.n_resamples,
-                                    models=[m.info["name"] for m in models])
+                                    models=[m.info["name"] for m in models] if compare_models else [])
     header = {
         "format": REPORT_FORMAT,
         "robustir_version": __version__,
@@ -397,6 +402,7 @@ def score(
     out: str | Path | None = None,
     model_options: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    compare_models: bool = True,
 ) -> ScoreReport:
     """Score clean and attacked queries of `dataset` with every model, in every setting.
 
@@ -405,7 +411,7 @@ def score(
     written by ``robustir attack`` for the same dataset revision. `max_queries` scores only the
     first N queries of each language (all candidates are always searched). `model_options`
     go to ``load_retriever`` (e.g. ``{"batch_size": 64}``). With `out`, the report is written
-    there atomically.
+    there atomically. ``compare_models=False`` skips the model-vs-model rows.
     """
     options = ScoreOptions(test=test, seed=seed, n_resamples=n_resamples, depth=depth, alpha=alpha, max_queries=max_queries)
     plan = plan_scoring(dataset, langs=langs, models=models, data_dir=data_dir, split=split, attacked=attacked,
@@ -414,7 +420,7 @@ def score(
     for m in models:
         scored.append(run_model(m, plan, taken=[x.info["name"] for x in scored], model_options=model_options,
                                 progress=progress))
-    report = assemble_report(plan, scored)
+    report = assemble_report(plan, scored, compare_models=compare_models)
     if out is not None:
         report.save(out)
     return report
