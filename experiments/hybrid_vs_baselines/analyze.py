@@ -37,6 +37,7 @@ from robustir.benchmark.stats import holm
 
 STRATS = ("base", "hybrid", "mono", "cross")
 Z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+MD_METRICS = ("map", "ndcg@10", "lang_bias")  # the Markdown tables; strategies.json has mrr@10 too
 
 
 def strategy_of(model: str, base: str) -> tuple[str, int | None] | None:
@@ -88,7 +89,7 @@ def row_stats(per_seed_a: dict, per_seed_b: dict, keys: list) -> dict:
     mb = [mean(per_seed_b[s][k] for k in keys) for s in per_seed_b]
     p_seed = (float(stats.ttest_ind(ma, mb, equal_var=False).pvalue)
               if len(ma) > 1 and len(mb) > 1 and (stdev(ma) > 0 or stdev(mb) > 0) else None)
-    return {"n": len(keys), "a": float(a.mean()), "b": float(b.mean()), "diff": float(d.mean()), "sd_diff": sd,
+    return {"n": len(keys), "mean_a": float(a.mean()), "mean_b": float(b.mean()), "diff": float(d.mean()), "sd_diff": sd,
             "p": p, "mde_80": Z * sd / math.sqrt(len(d)) if len(d) > 1 else None,
             "seed_sd_a": stdev(ma) if len(ma) > 1 else None, "seed_sd_b": stdev(mb) if len(mb) > 1 else None,
             "p_seeds_welch": p_seed}
@@ -144,6 +145,8 @@ def render(res: dict, title: str) -> str:
         lines += [f"## Setting {setting}", "", "| metric | attack | " + " | ".join(strats) + " |",
                   "|---|---|" + "---:|" * len(strats)]
         for r in block["table"]:
+            if r["metric"] not in MD_METRICS:
+                continue
             cells = []
             for s in strats:
                 v = r["strategies"].get(s)
@@ -156,11 +159,13 @@ def render(res: dict, title: str) -> str:
                   "| metric | attack | a vs b | quantity | n | a | b | diff | MDE | p | p Holm | seed SD a / b | seeds p |",
                   "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
         for t in block["tests"]:
+            if t["metric"] not in MD_METRICS:
+                continue
             if "base" in (t["a"], t["b"]) and t["attack"] != "clean":
                 continue  # drops against the base are in the JSON; the table keeps the strategy contrasts
             mark = "*" if t["p_holm"] < 0.05 else ""
             lines.append(f"| {t['metric']} | {t['attack']} | {t['a']} vs {t['b']} | {t['quantity']} | {t['n']} | "
-                         f"{fmt(t['a'])} | {fmt(t['b'])} | {fmt(t['diff'])}{mark} | {fmt(t['mde_80'])} | {fmt(t['p'])} | "
+                         f"{fmt(t['mean_a'])} | {fmt(t['mean_b'])} | {fmt(t['diff'])}{mark} | {fmt(t['mde_80'])} | {fmt(t['p'])} | "
                          f"{fmt(t['p_holm'])} | {fmt(t['seed_sd_a'])} / {fmt(t['seed_sd_b'])} | {fmt(t['p_seeds_welch'])} |")
         lines.append("")
     return "\n".join(lines)
