@@ -188,13 +188,18 @@ def _aligned_spans(text: str, pieces: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+def _check_input(text: object, lang: str, caller: str) -> bool:
+    """Refuse a non-string text or an unsupported language; False for the empty text."""
+    if not isinstance(text, str):
+        raise RobustirError(f"{caller}: text must be a string, got {type(text).__name__}")
+    check_lang(lang)
+    return bool(text)
+
+
 def word_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) of each word token of `tokenize(text, lang)`, computed without building
     the tokens (the languages without a segmenter or elision need only the word regex)."""
-    if not isinstance(text, str):
-        raise RobustirError(f"word_spans: text must be a string, got {type(text).__name__}")
-    check_lang(lang)
-    if not text:
+    if not _check_input(text, lang, "word_spans"):
         return []
     if lang in _SEGMENTERS:
         return _aligned_spans(text, _segmenter(lang)(text))
@@ -232,10 +237,7 @@ def tokenize(text: str, lang: str) -> list[Token]:
     >>> [(t.text, t.is_word) for t in tokenize("我爱北京。", "zh")]
     [('我', True), ('爱', True), ('北京', True), ('。', False)]
     """
-    if not isinstance(text, str):
-        raise RobustirError(f"tokenize: text must be a string, got {type(text).__name__}")
-    check_lang(lang)
-    if not text:
+    if not _check_input(text, lang, "tokenize"):
         return []
     if lang in _SEGMENTERS:
         return _aligned(text, _segmenter(lang)(text))
