@@ -40,6 +40,12 @@ Z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
 MD_METRICS = ("map", "ndcg@10", "lang_bias")  # the Markdown tables; strategies.json has mrr@10 too
 
 
+def mde_80(sd: float, n: int) -> float | None:
+    """Smallest mean paired difference a two-sided test at alpha 0.05 detects with 80% power,
+    (z_0.975 + z_0.8) * sd / sqrt(n), from the SD of the paired differences."""
+    return Z * sd / math.sqrt(n) if n > 1 else None
+
+
 def strategy_of(model: str, base: str) -> tuple[str, int | None] | None:
     if model == base:
         return "base", None
@@ -90,7 +96,7 @@ def row_stats(per_seed_a: dict, per_seed_b: dict, keys: list) -> dict:
     p_seed = (float(stats.ttest_ind(ma, mb, equal_var=False).pvalue)
               if len(ma) > 1 and len(mb) > 1 and (stdev(ma) > 0 or stdev(mb) > 0) else None)
     return {"n": len(keys), "mean_a": float(a.mean()), "mean_b": float(b.mean()), "diff": float(d.mean()), "sd_diff": sd,
-            "p": p, "mde_80": Z * sd / math.sqrt(len(d)) if len(d) > 1 else None,
+            "p": p, "mde_80": mde_80(sd, len(d)),
             "seed_sd_a": stdev(ma) if len(ma) > 1 else None, "seed_sd_b": stdev(mb) if len(mb) > 1 else None,
             "p_seeds_welch": p_seed}
 

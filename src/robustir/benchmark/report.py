@@ -8,7 +8,6 @@ data and model provenance, and the options of the tests. Its comparisons come fr
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -17,7 +16,7 @@ from typing import Any
 
 from robustir._io import atomic_write_text, dump_json, read_json
 from robustir.benchmark.comparisons import build_comparisons
-from robustir.benchmark.settings import LANG_BIAS
+from robustir.benchmark.settings import score_range, valid_score
 from robustir.benchmark.rows import ComparisonRow, ModelComparisonRow, RunRow
 from robustir.benchmark.stats import TESTS
 from robustir.errors import DataError, RobustirError, unknown_name
@@ -107,17 +106,11 @@ def _check_runs(source: str, runs: Sequence[RunRow]) -> None:
         for metric, per_query in r.scores.items():
             if not isinstance(per_query, dict) or not all(isinstance(v, (int, float)) for v in per_query.values()):
                 raise DataError(f"{source}: runs[{i}] scores for {metric!r} must map query ids to numbers")
-            low, high = _score_range(metric)
-            bad = next((q for q, v in per_query.items()
-                        if isinstance(v, bool) or not math.isfinite(v) or not low <= v <= high), None)
+            bad = next((q for q, v in per_query.items() if not valid_score(v, metric)), None)
+            low, high = score_range(metric)
             if bad is not None:
                 raise DataError(f"{source}: runs[{i}] {metric} of query {bad!r} is {per_query[bad]!r}, "
                                 f"outside [{low:g}, {high:g}] (an edited or corrupted report)")
-
-
-def _score_range(metric: str) -> tuple[float, float]:
-    """Valid per-query values: [0, 1] for retrieval metrics, [0, inf) for language bias (a rank gap)."""
-    return (0.0, math.inf) if metric == LANG_BIAS else (0.0, 1.0)
 
 
 def _parse_rows(data: Mapping[str, Any], source: str) -> dict[str, tuple]:

@@ -18,16 +18,32 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 
 from robustir.errors import RobustirError, unknown_name
 from robustir.types import Qrels
 
-__all__ = ["SETTINGS", "POOLED", "Cell", "plan_cells", "qrels_for", "language_bias", "ranks_of"]
+__all__ = ["SETTINGS", "POOLED", "Cell", "plan_cells", "qrels_for", "language_bias", "ranks_of", "score_range", "valid_score"]
 
 SETTINGS = ("mono", "cross", "multi")
 POOLED = "pooled"
 LANG_BIAS = "lang_bias"
+
+
+def score_range(metric: str) -> tuple[float, float]:
+    """Valid per-query values of a metric: [0, 1] for retrieval metrics, [0, inf) for language
+    bias (a rank gap). Reports and leaderboard records refuse anything else."""
+    return (0.0, math.inf) if metric == LANG_BIAS else (0.0, 1.0)
+
+
+def valid_score(value: object, metric: str) -> bool:
+    """A finite number (not a bool) inside `score_range(metric)`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    low, high = score_range(metric)
+    return low <= value <= high
 
 
 @dataclass(frozen=True, order=True)

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
-from robustir.benchmark.settings import SETTINGS
+from robustir.benchmark.settings import SETTINGS, score_range, valid_score
 from robustir.errors import DataError
 
 __all__ = ["CLEAN", "FORMAT", "Record", "ResultGroup", "RecordError", "record_checksum", "seal", "validate_record"]
@@ -152,9 +151,10 @@ def _group(obj: Any, where: str) -> ResultGroup:
         for metric, scores in by_metric.items():
             if not isinstance(scores, list) or len(scores) != len(qids):
                 raise RecordError(f"{w} {metric}: expected {len(qids)} scores (one per qid)")
+            low, high = score_range(metric)
             for s in scores:
-                if isinstance(s, bool) or not isinstance(s, (int, float)) or not math.isfinite(s) or not 0 <= s <= 1:
-                    raise RecordError(f"{w} {metric}: score {s!r} is not a number in [0, 1]")
+                if not valid_score(s, metric):
+                    raise RecordError(f"{w} {metric}: score {s!r} is not a number in [{low:g}, {high:g}]")
             runs[attack][metric] = tuple(float(s) for s in scores)
     return ResultGroup(dataset, setting, lang, doc_lang, tuple(qids), runs)
 
