@@ -241,19 +241,11 @@ def classify(right: str, typo: str, layout: str) -> Edit | None:
 
 
 def osa_distance(a: list[str] | str, b: list[str] | str) -> int:
-    """Optimal string alignment distance (insert, delete, substitute, adjacent transpose)."""
-    n, m = len(a), len(b)
-    prev2: list[int] = []
-    prev = list(range(m + 1))
-    for i in range(1, n + 1):
-        cur = [i] + [0] * m
-        for j in range(1, m + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[m]
+    """Optimal string alignment distance (insert, delete, substitute, adjacent transpose), from
+    rapidfuzz (the edit operations themselves come from robustir.attacks.audit.align)."""
+    from rapidfuzz.distance import OSA
+
+    return int(OSA.distance(a, b))
 
 
 # --- measuring and fitting ------------------------------------------------------------------
