@@ -1,8 +1,11 @@
 """End to end through the real attacks, the real scorer and a real offline retriever (BM25)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from robustir.cli import main
 from robustir.errors import RobustirError
 from robustir.leaderboards import suite as suite_mod
 from robustir.leaderboards.publish import publish
@@ -66,3 +69,27 @@ def test_leaderboard_e2e_bm25_submit_and_render(tmp_path, monkeypatch, resources
     assert any(f.name == "index.html" for f in files)
     with pytest.raises(RobustirError, match="already on suite e2e-test"):
         submit("bm25", name="BM25 again", suite=path, resources=resources_dir, root=root)
+
+    # the audit of the suite's attacked sets (the very sets the record was scored on), linked by the board
+    assert "audit" not in (root / "e2e-test" / "README.md").read_text(encoding="utf-8")
+    main(["audit", "--suite", str(path), "--resources", str(resources_dir), "--out", str(root / "e2e-test"),
+          "--judge", "muse-v3", "--max-rows", "4", "--samples", "1"])  # returns on success
+    md = (root / "e2e-test" / "audit.md").read_text(encoding="utf-8")
+    assert "muse-v3" in md and "seeded sample (seed 0) of at most 4 rows per set" in md
+    assert re.search(r"\| typo\.char\(\S+ +\| de +\| 4/6 +\|", md)  # 4 of mldr-sample's 6 German queries
+    assert "noise.diacritics(" in md and "statistics over a seeded sample of 4 of the set's 6 rows" in md
+    html = (root / "e2e-test" / "audit.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    publish(root, suite)
+    assert "[audit](audit.md)" in (root / "e2e-test" / "README.md").read_text(encoding="utf-8")
+    assert 'id="audit-link" href="audit.html"' in (root / "e2e-test" / "index.html").read_text(encoding="utf-8")
+
+
+def test_audit_takes_a_folder_or_a_suite(tmp_path, capsys):
+    for args in (["audit"], ["audit", str(tmp_path), "--suite", "v2"]):
+        with pytest.raises(SystemExit) as exc:
+            main(args)
+        assert exc.value.code == 2 and "either an ATTACKED_DIR or --suite" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", "--suite", "v2"])
+    assert exc.value.code == 2 and "needs a local copy of xquad-r: pass --data-dir xquad-r=DIR" in capsys.readouterr().err

@@ -138,6 +138,8 @@ class SetAudit:
     tv: float | None = None
     samples: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    total_rows: int | None = None  # rows in the set, when `rows` is a seeded sample of them
+    dropped: int | None = None  # queries the generator dropped (no perturbation passed its floors)
 
 
 def _is_typo(spec: str) -> bool:
@@ -184,21 +186,36 @@ def _bias_notes(out: SetAudit, victim: str | None, judge: Any, filtered_by: str 
         out.notes.append(f"filtered with judge {filtered_by}, which is also the victim: the set is biased toward that model")
 
 
-def audit_set(s: Any, judge: Any = None, *, samples: int = 5, seed: int = 0, filtered_by: str | None = None) -> SetAudit:
+def audit_set(s: Any, judge: Any = None, *, samples: int = 5, seed: int = 0, filtered_by: str | None = None,
+              max_rows: int | None = None) -> SetAudit:
     """Audit one `AttackedSet` (rows with original and perturbed texts); `filtered_by` names the
-    judge the folder was filtered with at generation (its manifest's ``judge`` record)."""
+    judge the folder was filtered with at generation (its manifest's ``judge`` record).
+    `max_rows` audits a seeded sample of that many rows (in file order) instead of all of them."""
     rows = list(s.rows)
+    total = len(rows)
+    if max_rows is not None and total > max_rows:
+        keep = np.sort(np.random.default_rng(seed).choice(total, size=max_rows, replace=False))
+        rows = [rows[int(k)] for k in keep]
     changed = [k for k, r in enumerate(rows) if r["perturbed"] != r["original"]]
     chrfs = [float(r["chrf"]) for r in rows if isinstance(r.get("chrf"), (int, float))]
     out = SetAudit(s.spec, s.lang, s.query_lang, len(rows), round(len(changed) / len(rows), 4) if rows else 0.0,
                    round(sum(chrfs) / len(chrfs), 2) if chrfs else None)
+    entry = s.entry if isinstance(s.entry, dict) else {}
+    if len(rows) < total:
+        out.total_rows = total
+        out.notes.append(f"statistics over a seeded sample of {len(rows)} of the set's {total} rows")
+    if isinstance(entry.get("dropped"), int):
+        out.dropped = int(entry["dropped"])
+        if out.dropped:
+            out.notes.append(f"{out.dropped} of {entry.get('queries', '?')} queries dropped at generation "
+                             "(no attempt passed the floors); the rows above are the kept ones")
     sims = _judge_stats(out, rows, judge)
     out.edits, out.mix, aligned = _mix(rows)
     real = _real_mix(s.query_lang) if _is_typo(s.spec) else None
     if real is not None and out.mix:
         out.real_mix = real
         out.tv = round(tv(out.mix, real), 4)
-    _bias_notes(out, s.entry.get("victim") if isinstance(s.entry, dict) else None, judge, filtered_by)
+    _bias_notes(out, entry.get("victim"), judge, filtered_by)
     rng = np.random.default_rng(seed)
     pick = sorted(rng.choice(changed, size=min(samples, len(changed)), replace=False).tolist()) if changed and samples > 0 else []
     out.samples = [{"query_id": rows[k]["query_id"], "original": rows[k]["original"], "perturbed": rows[k]["perturbed"],
@@ -220,10 +237,14 @@ class Audit:
     generation_judge: str | None = None  # the judge that filtered the folder when it was written
 
 
-def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0) -> Audit:
-    """Audit every set of an `AttackedCollection`; `judge=None` skips the similarity."""
+def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
+                     max_rows: int | None = None) -> Audit:
+    """Audit every set of an `AttackedCollection`; `judge=None` skips the similarity; `max_rows`
+    audits a seeded sample of at most that many rows per set."""
     if samples < 0:
         raise RobustirError(f"samples must be >= 0, got {samples}")
+    if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1):
+        raise RobustirError(f"max_rows must be a positive integer, got {max_rows!r}")
     j = None
     if judge is not None:
         from robustir.attacks.judge import get_judge
@@ -232,7 +253,8 @@ def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: 
     m = coll.manifest
     rec = m.get("judge")
     filtered_by = str(rec.get("name")) if isinstance(rec, dict) and rec.get("name") else None
-    sets = [audit_set(s, j, samples=samples, seed=seed, filtered_by=filtered_by) for s in sorted(coll.sets, key=lambda s: (s.spec, s.lang))]
+    sets = [audit_set(s, j, samples=samples, seed=seed, filtered_by=filtered_by, max_rows=max_rows)
+            for s in sorted(coll.sets, key=lambda s: (s.spec, s.lang))]
     generation = None
     if filtered_by:
         generation = f"{filtered_by} ({rec.get('version')}), min_sim {rec.get('min_sim')}, floors {rec.get('floor')}"
@@ -240,11 +262,12 @@ def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: 
                  j.version if j else None, sets, generation)
 
 
-def audit_folder(path: str | Path, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0) -> Audit:
+def audit_folder(path: str | Path, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
+                 max_rows: int | None = None) -> Audit:
     """Read an attacked-set folder (`robustir.attacked_set.read_attacked`) and audit it."""
     from robustir.attacked_set import read_attacked
 
-    return audit_collection(read_attacked(path), judge=judge, samples=samples, seed=seed)
+    return audit_collection(read_attacked(path), judge=judge, samples=samples, seed=seed, max_rows=max_rows)
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -267,7 +290,8 @@ def _mix_cell(mix: dict[str, float] | None) -> str:
 
 def _row(s: SetAudit) -> list[str]:
     under = "-" if s.under_floor is None else f"{s.under_floor:.0%} (<{s.floor:.3f})"
-    return [s.spec, s.lang if s.lang == s.query_lang else f"{s.lang}->{s.query_lang}", str(s.rows), _pct(s.changed),
+    rows = str(s.rows) if s.total_rows is None else f"{s.rows}/{s.total_rows}"
+    return [s.spec, s.lang if s.lang == s.query_lang else f"{s.lang}->{s.query_lang}", rows, _pct(s.changed),
             _num(s.mean_chrf, ".1f"), _num(s.sim_mean), _num(s.sim_p10), under, str(s.edits), _mix_cell(s.mix),
             _mix_cell(s.real_mix), _num(s.tv)]
 

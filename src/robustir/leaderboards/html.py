@@ -225,13 +225,16 @@ def _cells_html(board: Board) -> str:
     )
 
 
-def render_html(board: Board) -> str:
+def render_html(board: Board, *, audit: str | None = None) -> str:
+    """The board as one self-contained page; `audit` is the relative link of the attacked sets' audit, if any."""
     s = board.suite
     v2 = s.board.uncertainty
+    audit_link = (f' What the attacks did to the queries: <a id="audit-link" href="{escape(audit)}">audit of the attacked sets</a>.'
+                  if audit else "")
     body = [
         f"<h1>robustir leaderboard: suite {escape(s.version)}</h1>",
         f'<p class="note">{escape(s.description)}. Suite content hash {escape(s.content_hash[:16])}; '
-        f"{len(board.entries)} submissions; {board.n_cells} attacked cells. Click a column header to sort.</p>",
+        f"{len(board.entries)} submissions; {board.n_cells} attacked cells. Click a column header to sort.{audit_link}</p>",
         _table_html(board.tables[0]),
         "<h2>Relative drop per attack</h2>",
         _drop_chart(board),

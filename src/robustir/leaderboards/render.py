@@ -62,7 +62,8 @@ def markdown_table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(board: Board) -> str:
+def render_markdown(board: Board, *, audit: str | None = None) -> str:
+    """The board as Markdown; `audit` is the relative link of the attacked sets' audit, if any."""
     s = board.suite
     out = [
         f"# robustir leaderboard: suite {s.version}",
@@ -73,6 +74,8 @@ def render_markdown(board: Board) -> str:
         f"{board.n_cells} attacked cells; headline metric {board.metric}.",
         "",
     ]
+    if audit:
+        out += [f"What the attacks did to the queries (meaning similarity, edit mix, before/after pairs): [audit]({audit}).", ""]
     for table in board.tables:
         out += [f"## {table.title}", "", markdown_table(table), ""]
         if table.note:
