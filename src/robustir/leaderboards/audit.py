@@ -48,15 +48,9 @@ def audit_suite(
 ) -> tuple[Audit, list[Path]]:
     """Audit every attacked set of `suite` and write ``audit.md`` and ``audit.html`` under `out`."""
     from robustir.attacks.audit import Audit, audit_folder, render
-    from robustir.leaderboards.submit import _attack_cache, _attack_task
+    from robustir.leaderboards.submit import _attack_cache, _attack_task, check_data_dirs
 
-    known = {t.dataset for t in suite.tasks}
-    for key in data_dirs:
-        if key not in known:
-            raise RobustirError(f"--data-dir names dataset {key!r}, which is not in suite {suite.version} ({', '.join(sorted(known))})")
-    for task in suite.tasks:
-        if task.needs_data_dir and task.dataset not in data_dirs:
-            raise RobustirError(f"suite {suite.version} needs a local copy of {task.dataset}: pass --data-dir {task.dataset}=DIR")
+    check_data_dirs(suite, data_dirs)
     if out.exists() and not out.is_dir():
         raise RobustirError(f"--out {out} is a file; the audit is written as {', '.join(AUDIT_FILES.values())} in a folder")
     sets = []

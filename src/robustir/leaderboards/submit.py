@@ -305,6 +305,17 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
     return (results, skipped, reports, manifests) if with_manifests else (results, skipped, reports)
 
 
+def check_data_dirs(suite: Suite, dirs: Mapping[str, Any]) -> None:
+    """Every --data-dir names a dataset of the suite, and every task that needs one has one."""
+    known = {t.dataset for t in suite.tasks}
+    for key in dirs:
+        if key not in known:
+            raise RobustirError(f"--data-dir names dataset {key!r}, which is not in suite {suite.version} ({', '.join(sorted(known))})")
+    for task in suite.tasks:
+        if task.needs_data_dir and task.dataset not in dirs:
+            raise RobustirError(f"suite {suite.version} needs a local copy of {task.dataset}: pass --data-dir {task.dataset}=DIR")
+
+
 def submit(
     checkpoint: str,
     *,
@@ -331,13 +342,7 @@ def submit(
     the_suite = load_suite(suite)
     name = check_name(name)
     dirs = {k: Path(v) for k, v in (data_dirs or {}).items()}
-    known = {t.dataset for t in the_suite.tasks}
-    for key in dirs:
-        if key not in known:
-            raise RobustirError(f"--data-dir names dataset {key!r}, which is not in suite {the_suite.version} ({', '.join(sorted(known))})")
-    for task in the_suite.tasks:
-        if task.needs_data_dir and task.dataset not in dirs:
-            raise RobustirError(f"suite {the_suite.version} needs a local copy of {task.dataset}: pass --data-dir {task.dataset}=DIR")
+    check_data_dirs(the_suite, dirs)
     for att in the_suite.attacks:
         canon = str(build(att.spec).spec)
         if canon != att.spec:
