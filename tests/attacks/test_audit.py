@@ -107,3 +107,29 @@ def test_audit_errors_are_one_line(attacked, tmp_path):
     assert isinstance(res.exception, RobustirError) and "did you mean 'muse-v3'" in str(res.exception)
     with pytest.raises(RobustirError, match="unknown audit format"):
         render(audit_folder(attacked, judge=None), "pdf")
+
+
+def test_fixed_floor_and_share_of_changed_rows(attacked):
+    from robustir.attacked_set import read_attacked
+    from robustir.attacks.judge import get_judge
+
+    judge = get_judge("muse-v3")
+    s = next(x for x in read_attacked(attacked).sets if x.spec.startswith("synonym") and x.lang == "de")
+    rows = list(s.rows)
+    sims = judge.similarity([r["original"] for r in rows], [r["perturbed"] for r in rows], "de")
+    moved = [sim for r, sim in zip(rows, sims) if r["perturbed"] != r["original"]]
+    assert moved and len(moved) < len(rows)  # both kinds of rows, so the two shares differ
+    floor = sorted(moved)[len(moved) // 2]  # half the changed rows are under it
+    a = audit_folder(attacked, judge="muse-v3", samples=0, floor=floor)
+    got = next(x for x in a.sets if x.spec == s.spec and x.lang == "de")
+    assert got.floor == floor and a.floor == floor
+    assert got.under_floor_changed == round(sum(v < floor for v in moved) / len(moved), 4)
+    assert got.under_floor == round(sum(v < floor for v in sims) / len(sims), 4) < got.under_floor_changed
+    calibrated = next(x for x in audit_folder(attacked, judge="muse-v3", samples=0).sets if x.spec == s.spec and x.lang == "de")
+    assert calibrated.floor == judge.floor("de") != floor
+    text = render(a, "text")
+    assert f"fixed cosine {floor:g}" in text and "of changed" in text
+    res = _cli("audit", str(attacked), "--judge", "muse-v3", "--floor", "1.5")
+    assert res.exit_code != 0 and "1.5" in res.output
+    with pytest.raises(RobustirError, match="floor must be a cosine"):
+        audit_folder(attacked, judge=None, floor=2.0)

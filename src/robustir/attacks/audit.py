@@ -9,7 +9,9 @@ distance), and a seeded sample of before/after pairs. Rendered as text, Markdown
 self-contained HTML page (inline CSS, every text escaped, before/after side by side).
 
 Statistics cover all rows of a set (unchanged rows count with similarity 1.0 and chrF 100),
-so "share under the floor" is the share a ``--min-sim`` filter with that judge would drop.
+so "share under the floor" is the share a ``--min-sim`` filter with that judge would drop;
+beside it, the share of the *changed* rows under the floor. `floor=X` replaces the judge's
+calibrated floors by one fixed cosine (e.g. 0.8, the validity issue's muse-v3 target).
 The similarity is computed here, so folders written without a judge audit the same way.
 
     >>> a = audit_folder("attacked/", judge="me5-small-q4", samples=5)   # doctest: +SKIP
@@ -132,6 +134,7 @@ class SetAudit:
     sim_p10: float | None = None
     floor: float | None = None
     under_floor: float | None = None
+    under_floor_changed: float | None = None  # share of the changed rows under the floor
     edits: int = 0
     mix: dict[str, float] = field(default_factory=dict)
     real_mix: dict[str, float] | None = None
@@ -159,7 +162,7 @@ def _mix(rows: list[dict[str, Any]]) -> tuple[int, dict[str, float], list[list[t
     return total, ({op: counts[op] / total for op in OPS} if total else {}), aligned
 
 
-def _judge_stats(out: SetAudit, rows: list[dict[str, Any]], judge: Any) -> list[float] | None:
+def _judge_stats(out: SetAudit, rows: list[dict[str, Any]], judge: Any, floor: float | None = None) -> list[float] | None:
     if judge is None:
         return None
     if not judge.supports(out.lang):
@@ -171,8 +174,11 @@ def _judge_stats(out: SetAudit, rows: list[dict[str, Any]], judge: Any) -> list[
     arr = np.asarray(sims, dtype=np.float64)
     out.sim_mean, out.sim_p10 = round(float(arr.mean()), 4), round(float(np.percentile(arr, 10)), 4)
     if out.query_lang == out.lang:
-        out.floor = judge.floor(out.lang)
+        out.floor = judge.floor(out.lang) if floor is None else floor
         out.under_floor = round(float((arr < out.floor).mean()), 4)
+        moved = np.asarray([r["perturbed"] != r["original"] for r in rows])
+        if moved.any():
+            out.under_floor_changed = round(float((arr[moved] < out.floor).mean()), 4)
     else:
         out.notes.append(f"cross-lingual set ({out.lang} -> {out.query_lang}): the {out.lang} floor does not apply")
     return sims
@@ -187,10 +193,11 @@ def _bias_notes(out: SetAudit, victim: str | None, judge: Any, filtered_by: str 
 
 
 def audit_set(s: Any, judge: Any = None, *, samples: int = 5, seed: int = 0, filtered_by: str | None = None,
-              max_rows: int | None = None) -> SetAudit:
+              max_rows: int | None = None, floor: float | None = None) -> SetAudit:
     """Audit one `AttackedSet` (rows with original and perturbed texts); `filtered_by` names the
     judge the folder was filtered with at generation (its manifest's ``judge`` record).
-    `max_rows` audits a seeded sample of that many rows (in file order) instead of all of them."""
+    `max_rows` audits a seeded sample of that many rows (in file order) instead of all of them;
+    `floor` is a fixed similarity floor instead of the judge's calibrated one."""
     rows = list(s.rows)
     total = len(rows)
     if max_rows is not None and total > max_rows:
@@ -209,7 +216,7 @@ def audit_set(s: Any, judge: Any = None, *, samples: int = 5, seed: int = 0, fil
         if out.dropped:
             out.notes.append(f"{out.dropped} of {entry.get('queries', '?')} queries dropped at generation "
                              "(no attempt passed the floors); the rows above are the kept ones")
-    sims = _judge_stats(out, rows, judge)
+    sims = _judge_stats(out, rows, judge, floor)
     out.edits, out.mix, aligned = _mix(rows)
     real = _real_mix(s.query_lang) if _is_typo(s.spec) else None
     if real is not None and out.mix:
@@ -235,16 +242,20 @@ class Audit:
     judge_version: str | None
     sets: list[SetAudit]
     generation_judge: str | None = None  # the judge that filtered the folder when it was written
+    floor: float | None = None  # a fixed floor for every language (None: the judge's calibrated ones)
 
 
 def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
-                     max_rows: int | None = None) -> Audit:
+                     max_rows: int | None = None, floor: float | None = None) -> Audit:
     """Audit every set of an `AttackedCollection`; `judge=None` skips the similarity; `max_rows`
-    audits a seeded sample of at most that many rows per set."""
+    audits a seeded sample of at most that many rows per set; `floor` is one fixed similarity
+    floor for every language instead of the judge's calibrated ones."""
     if samples < 0:
         raise RobustirError(f"samples must be >= 0, got {samples}")
     if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1):
         raise RobustirError(f"max_rows must be a positive integer, got {max_rows!r}")
+    if floor is not None and (isinstance(floor, bool) or not isinstance(floor, (int, float)) or not -1.0 <= floor <= 1.0):
+        raise RobustirError(f"floor must be a cosine between -1 and 1, got {floor!r}")
     j = None
     if judge is not None:
         from robustir.attacks.judge import get_judge
@@ -253,21 +264,22 @@ def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: 
     m = coll.manifest
     rec = m.get("judge")
     filtered_by = str(rec.get("name")) if isinstance(rec, dict) and rec.get("name") else None
-    sets = [audit_set(s, j, samples=samples, seed=seed, filtered_by=filtered_by, max_rows=max_rows)
+    floor = None if floor is None else float(floor)
+    sets = [audit_set(s, j, samples=samples, seed=seed, filtered_by=filtered_by, max_rows=max_rows, floor=floor)
             for s in sorted(coll.sets, key=lambda s: (s.spec, s.lang))]
     generation = None
     if filtered_by:
         generation = f"{filtered_by} ({rec.get('version')}), min_sim {rec.get('min_sim')}, floors {rec.get('floor')}"
     return Audit(str(coll.path or ""), str(m.get("dataset", "")), m.get("seed"), j.name if j else None,
-                 j.version if j else None, sets, generation)
+                 j.version if j else None, sets, generation, floor)
 
 
 def audit_folder(path: str | Path, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
-                 max_rows: int | None = None) -> Audit:
+                 max_rows: int | None = None, floor: float | None = None) -> Audit:
     """Read an attacked-set folder (`robustir.attacked_set.read_attacked`) and audit it."""
     from robustir.attacked_set import read_attacked
 
-    return audit_collection(read_attacked(path), judge=judge, samples=samples, seed=seed, max_rows=max_rows)
+    return audit_collection(read_attacked(path), judge=judge, samples=samples, seed=seed, max_rows=max_rows, floor=floor)
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -290,6 +302,8 @@ def _mix_cell(mix: dict[str, float] | None) -> str:
 
 def _row(s: SetAudit) -> list[str]:
     under = "-" if s.under_floor is None else f"{s.under_floor:.0%} (<{s.floor:.3f})"
+    if s.under_floor_changed is not None:
+        under += f"; {s.under_floor_changed:.0%} of changed"
     rows = str(s.rows) if s.total_rows is None else f"{s.rows}/{s.total_rows}"
     return [s.spec, s.lang if s.lang == s.query_lang else f"{s.lang}->{s.query_lang}", rows, _pct(s.changed),
             _num(s.mean_chrf, ".1f"), _num(s.sim_mean), _num(s.sim_p10), under, str(s.edits), _mix_cell(s.mix),
@@ -299,7 +313,8 @@ def _row(s: SetAudit) -> list[str]:
 def _header_lines(a: Audit) -> list[str]:
     judge = f"{a.judge} ({a.judge_version})" if a.judge else "none (no similarity)"
     filtered = f"filtered at generation by judge {a.generation_judge}" if a.generation_judge else "not filtered by a judge at generation"
-    return [f"attacked set: {a.path}", f"dataset: {a.dataset}, seed {a.seed}; {filtered}", f"audit judge: {judge}",
+    floor = "calibrated per language" if a.floor is None else f"fixed cosine {a.floor:g} for every language"
+    return [f"attacked set: {a.path}", f"dataset: {a.dataset}, seed {a.seed}; {filtered}", f"audit judge: {judge}, floor {floor}",
             "edit mix: % of character edits (grapheme clusters) that insert/delete/substitute/transpose; "
             "TV = total-variation distance to real typos of the language (typo.* attacks with a real profile)"]
 

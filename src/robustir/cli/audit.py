@@ -20,13 +20,16 @@ from robustir.cli.options import resources_option
               "[default: me5-small-q4; with --suite muse-v3, independent of the suite's filter judge].")
 @click.option("--samples", default=None, type=click.IntRange(min=0), help="Before/after pairs shown per attack and language [default: 5; with --suite 3].")
 @click.option("--max-rows", default=None, type=click.IntRange(min=1), help="Audit a seeded sample of at most this many rows per set [default: all; with --suite 300].")
+@click.option("--floor", default=None, type=click.FloatRange(-1.0, 1.0), help="A fixed similarity floor for every language (e.g. 0.8) instead of the judge's calibrated ones.")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0), help="Seed of the samples (pairs and rows).")
 def audit_cmd(attacked_dir: Path | None, suite: str | None, data_dirs: tuple[str, ...], resources: Path | None, fmt: str,
-              out_file: Path | None, judge: str | None, samples: int | None, max_rows: int | None, seed: int) -> None:
+              out_file: Path | None, judge: str | None, samples: int | None, max_rows: int | None, floor: float | None,
+              seed: int) -> None:
     """Audit an attacked-set folder written by `robustir attack`, or a leaderboard suite's sets.
 
     Per attack and language: rows, share changed, mean chrF, judge similarity (mean, 10th
-    percentile, share under the judge's calibrated floor), the character edit-operation mix
+    percentile, share of all and of the changed rows under the judge's calibrated floor, or
+    under --floor), the character edit-operation mix
     against real typos, and a sample of before/after pairs.
 
     \b
@@ -51,7 +54,7 @@ def audit_cmd(attacked_dir: Path | None, suite: str | None, data_dirs: tuple[str
             the_suite, data_dirs=parse_data_dirs(data_dirs), resources=resources,
             out=out_file if out_file is not None else Path("leaderboards") / the_suite.version,
             judge=None if judge == "none" else judge, max_rows=300 if max_rows is None else max_rows,
-            samples=3 if samples is None else samples, seed=seed, say=lambda m: click.echo(m, err=True))
+            samples=3 if samples is None else samples, seed=seed, floor=floor, say=lambda m: click.echo(m, err=True))
         for f in files:
             click.echo(f"wrote {f}")
         return
@@ -59,7 +62,7 @@ def audit_cmd(attacked_dir: Path | None, suite: str | None, data_dirs: tuple[str
         raise RobustirError("--data-dir and --resources go with --suite (an attacked folder already holds its sets)")
     judge = "me5-small-q4" if judge is None else judge
     report = render(audit_folder(attacked_dir, judge=None if judge == "none" else judge,
-                                 samples=5 if samples is None else samples, seed=seed, max_rows=max_rows), fmt)
+                                 samples=5 if samples is None else samples, seed=seed, max_rows=max_rows, floor=floor), fmt)
     if out_file is None:
         click.echo(report, nl=False)
     else:

@@ -44,9 +44,11 @@ def audit_suite(
     max_rows: int | None = 300,
     samples: int = 3,
     seed: int = 0,
+    floor: float | None = None,
     say: Callable[[str], None] = lambda _msg: None,
 ) -> tuple[Audit, list[Path]]:
-    """Audit every attacked set of `suite` and write ``audit.md`` and ``audit.html`` under `out`."""
+    """Audit every attacked set of `suite` and write ``audit.md`` and ``audit.html`` under `out`
+    (`floor`: one fixed similarity floor instead of the judge's calibrated ones)."""
     from robustir.attacks.audit import Audit, audit_folder, render
     from robustir.leaderboards.submit import _attack_cache, _attack_task, check_data_dirs
 
@@ -62,7 +64,7 @@ def audit_suite(
         folders, _skipped, _sums = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say)
         for folder in folders:
             say(f"auditing {folder.name}")
-            a = audit_folder(folder, judge=judge, samples=samples, seed=seed, max_rows=max_rows)
+            a = audit_folder(folder, judge=judge, samples=samples, seed=seed, max_rows=max_rows, floor=floor)
             sets += a.sets
             if a.generation_judge:
                 filters.add(a.generation_judge)
@@ -77,6 +79,7 @@ def audit_suite(
         judge=judge_name if judge else None,
         judge_version=judge_version if judge else None,
         sets=sorted(sets, key=lambda s: (s.spec, s.lang, s.query_lang)),
+        floor=floor,
         generation_judge=("; ".join(sorted(filters)) + " (the word-substituting attacks; the others keep meaning by construction)"
                           if filters else None),
     )
