@@ -136,3 +136,32 @@ def test_pivot_auto_and_rate_zero() -> None:
 def test_japanese_swaps_only_nouns_and_adjectives() -> None:
     r = build("synonym(rate=1.0)").perturb("日本の歴史について教えてください", lang="ja", qid="q", seed=0)
     assert r.changed and r.perturbed.endswith("について教えてください")  # the verb is kept
+
+
+
+def test_zh_variants_opt_in_reaches_traditional_entries(questions) -> None:
+    """MUSE zh is mostly Traditional: with code_switch(zh_variants=true) a Simplified word is
+    also looked up in Traditional (OpenCC); off (the default) the canonical spec and every
+    output stay as they were (suite v2 pins them)."""
+    from robustir.text.scripts import to_simplified, to_traditional
+
+    assert to_traditional("球队") == "球隊" and to_simplified("球隊") == "球队"
+    plain, off, on = build("code_switch"), build("code_switch(zh_variants=false)"), build("code_switch(zh_variants=true)")
+    assert str(plain.spec) == str(off.spec) and "zh_variants" not in str(plain.spec)
+    assert "zh_variants=true" in str(on.spec) and str(build(str(on.spec)).spec) == str(on.spec)
+    texts = questions["zh"]
+    before = [plain.perturb(t, lang="zh", qid=q, seed=5) for q, t in texts]
+    assert before == [off.perturb(t, lang="zh", qid=q, seed=5) for q, t in texts]
+    after = [on.perturb(t, lang="zh", qid=q, seed=5) for q, t in texts]
+    assert sum(r.changed for r in after) > sum(r.changed for r in before)
+    assert all(same_script(new.strip(), "en") for r in after for _old, new in _ops(r))
+    # 拦截 (interception) has no Simplified MUSE entry; its Traditional form 攔截 has one.
+    text = "谁记录了最多的拦截？"
+    assert build("code_switch(rate=1.0)").perturb(text, lang="zh", qid="q", seed=0).perturbed == text
+    r = build("code_switch(rate=1.0,zh_variants=true)").perturb(text, lang="zh", qid="q", seed=0)
+    assert "拦截" not in r.perturbed and "interception" in r.perturbed, r
+    # Into Chinese, results come in Simplified.
+    into = build("code_switch(rate=1.0,target=zh,zh_variants=true)").perturb("Who won the match?", lang="en", qid="q", seed=0)
+    from robustir.text.scripts import traditional
+
+    assert into.changed and not any(traditional(new) for _old, new in _ops(into)), into

@@ -37,6 +37,9 @@ class Param:
     min: float | None = None
     max: float | None = None
     choices: tuple[Any, ...] | None = None
+    # Left out of the canonical spec while at its default: a parameter added after a suite was
+    # frozen leaves that suite's pinned specs (whose text seeds the RNG) and outputs unchanged.
+    omit_default: bool = False
 
     def validate(self, value: Any, attack: str) -> Any:
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
@@ -122,8 +125,10 @@ class Attack(ABC):
 
     @property
     def step(self) -> AttackStep:
-        """The canonical step: every parameter spelled out, defaults included."""
-        return AttackStep(self.name, tuple(sorted(self.config.items())))
+        """The canonical step: every parameter spelled out, defaults included (except an
+        `omit_default` parameter at its default, so that older specs keep their exact text)."""
+        omit = {p.name for p in self.params if p.omit_default and self.config[p.name] == p.default}
+        return AttackStep(self.name, tuple(sorted((k, v) for k, v in self.config.items() if k not in omit)))
 
     def supports(self, lang: str) -> bool:
         return lang in self.languages

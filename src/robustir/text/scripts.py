@@ -44,6 +44,25 @@ def _hanzi():
     return hanzidentifier
 
 
+@lru_cache(maxsize=None)
+def _opencc(config: str):
+    from opencc import OpenCC  # opencc-python-reimplemented (robustir[segment])
+
+    return OpenCC(config)
+
+
+@lru_cache(maxsize=100_000)
+def to_traditional(word: str) -> str:
+    """`word` in Traditional characters (OpenCC s2t: 球队 -> 球隊); unchanged if already."""
+    return _opencc("s2t").convert(word)
+
+
+@lru_cache(maxsize=100_000)
+def to_simplified(word: str) -> str:
+    """`word` in Simplified characters (OpenCC t2s: 球隊 -> 球队)."""
+    return _opencc("t2s").convert(word)
+
+
 def traditional(word: str) -> bool:
     """True if `word` has a Traditional-only character (國防, not 国防 nor 防守)."""
     h = _hanzi()

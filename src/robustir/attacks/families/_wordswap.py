@@ -19,13 +19,20 @@ import numpy as np
 from robustir.attacks.base import Param, edit_budget
 from robustir.attacks import lexicons
 from robustir.text.analysis import CONTENT_POS, Analysis, analyse, korean_morphemes
-from robustir.text.scripts import CASED, SCRIPTS, has_harakat, same_script, strip_harakat, traditional
+from robustir.text.scripts import (
+    CASED, SCRIPTS, has_harakat, same_script, strip_harakat, to_simplified, to_traditional, traditional,
+)
 from robustir.text.segment import Token, is_stopword, tokenize
 from robustir.text.stopwords import is_function_word
 from robustir.languages import UNSEGMENTED
 from robustir.types import Perturbation
 
 MULTIWORD = Param("multiword", bool, False, "allow replacements of several words (wordnet phrases)")
+ZH_VARIANTS = Param(
+    "zh_variants", bool, False,
+    "Chinese: also look a word up in Traditional characters (OpenCC s2t) and write Chinese results in Simplified "
+    "(t2s); MUSE's zh dictionaries are mostly Traditional, so most Simplified words have no entry without it "
+    "(off: the lookup of suite v2; code_switch only: for paraphrase.pivot it multiplied English homonym errors)", omit_default=True)
 # Parts of speech whose words are swapped, per language with a tagger (default: CONTENT_POS).
 _SWAP_POS = {"ja": frozenset({"NOUN", "ADJ"}), "ko": frozenset({"NOUN"})}
 _VOWELS = frozenset("aeiouyhàâäéèêëîïôöùûüÿœæáíóúãõ")
@@ -307,12 +314,21 @@ def _lookup(word: str, src: str, tgt: str) -> tuple[str, ...]:
     return tuple(sorted(cands, key=lambda c: (key not in back.get(c, ()), ranks.get(c, len(ranks)))))
 
 
-def translations(word: str, src: str, tgt: str, *, via: int = 2) -> tuple[str, ...]:
+def translations(word: str, src: str, tgt: str, *, via: int = 2, variants: bool = False) -> tuple[str, ...]:
     """MUSE translations of `word` from `src` to `tgt`, most frequent first. Pairs without a
     dictionary (neither side English, no local src-tgt file) pivot through English, using
-    the first `via` English translations."""
+    the first `via` English translations. `variants` (Chinese, see `ZH_VARIANTS`): a Chinese
+    word is also looked up in Traditional characters, and Chinese results come in Simplified."""
     if src == tgt:
         return (word,)
+    if variants and "zh" in (src, tgt):
+        keys = dict.fromkeys((word, to_traditional(word))) if src == "zh" else (word,)
+        found_all: dict[str, None] = {}
+        for k in keys:
+            found_all.update(dict.fromkeys(translations(k, src, tgt, via=via)))
+        if tgt == "zh":
+            return tuple(dict.fromkeys(to_simplified(c) for c in found_all))
+        return tuple(found_all)
     if _direct(src, tgt):
         found = _lookup(word, src, tgt)
     else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from robustir.attacks.families._wordswap import CASED, MULTIWORD, Slot, match_case, swap_words, translations
+from robustir.attacks.families._wordswap import CASED, MULTIWORD, ZH_VARIANTS, Slot, match_case, swap_words, translations
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
@@ -23,19 +23,19 @@ from robustir.types import Perturbation
 __all__ = ["CodeSwitch"]
 
 
-def translated_word(word: str, src: str, tgt: str, *, first: bool = False) -> str | None:
+def translated_word(word: str, src: str, tgt: str, *, first: bool = False, variants: bool = False) -> str | None:
     """The best MUSE translation of `word` that differs from it (None if none)."""
-    found = translated_words(word, src, tgt, first=first)
+    found = translated_words(word, src, tgt, first=first, variants=variants)
     return found[0] if found else None
 
 
-def translated_words(word: str, src: str, tgt: str, *, first: bool = False) -> list[str]:
+def translated_words(word: str, src: str, tgt: str, *, first: bool = False, variants: bool = False) -> list[str]:
     """MUSE translations of `word` that differ from it, best first (those that translate back
     to the word, then the more frequent), cased like the word when both scripts are cased."""
     key = word.casefold()
     return [
         match_case(word, cand, lang=src, first=first) if src in CASED and tgt in CASED else cand
-        for cand in translations(word, src, tgt) if cand.casefold() != key
+        for cand in translations(word, src, tgt, variants=variants) if cand.casefold() != key
     ]
 
 
@@ -51,6 +51,7 @@ class CodeSwitch(Attack):
         *STRENGTH_PARAMS,
         Param("target", str, "en", "language the switched words are taken from", choices=tuple(MLDR_LANGS)),
         MULTIWORD,
+        ZH_VARIANTS,
     )
     resource = "muse"
     substitutes_words = True
@@ -60,13 +61,13 @@ class CodeSwitch(Attack):
         return lang in MLDR_LANGS and lang != self.config["target"]
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
-        target = self.config["target"]
+        target, variants = self.config["target"], self.config["zh_variants"]
         return swap_words(
             text,
             lang=lang,
             rng=rng,
             config=self.config,
-            replacement=lambda slot: translated_words(slot.word, lang, target, first=slot.first)[:1],
+            replacement=lambda slot: translated_words(slot.word, lang, target, first=slot.first, variants=variants)[:1],
             out_lang=target,
             label=f"code_switch[{target}]",
         )
