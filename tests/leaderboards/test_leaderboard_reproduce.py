@@ -50,3 +50,43 @@ def test_reproduce_names_cells_that_do_not_exist(capsys):
         main(["reproduce", str(BM25_V1), "--cells", "nope/*"])
     assert exc.value.code == 2
     assert "matches no cell" in capsys.readouterr().err
+
+
+def _write_set(folder: Path, rows: list[dict], *, judged: bool) -> None:
+    import hashlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    (folder / "s.de.jsonl").write_bytes(data)
+    manifest = {"sets": [{"file": "s.de.jsonl", "sha256": hashlib.sha256(data).hexdigest()}]}
+    if judged:
+        manifest["judge"] = {"name": "me5-small-q4", "min_sim": "calibrated"}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_set_checksums_tell_judge_digits_from_text_changes(tmp_path):
+    """A judge-filtered set rebuilt on another CPU can differ in its similarity digits only:
+    records store a text checksum too, so that is OK; a changed text FAILs; a record without
+    text checksums says DIFF for a judged set (the cells decide) and FAIL for any other."""
+    from robustir.leaderboards.schema import Record
+    from robustir.leaderboards.submit import _set_checksums, verify_manifests
+
+    row = {"query_id": "q1", "lang": "de", "query_lang": "de", "original": "Wo liegt Köln?", "perturbed": "Wo liegt Kölm?", "sim": 0.981234}
+    _write_set(tmp_path / "a", [row], judged=True)
+    _write_set(tmp_path / "b", [{**row, "sim": 0.981235}], judged=True)  # last digit of the judge
+    _write_set(tmp_path / "c", [{**row, "perturbed": "Wo liegt Kölj?"}], judged=True)
+    _write_set(tmp_path / "d", [{**row, "sim": 0.981235}], judged=False)
+    a, b, c, d = (_set_checksums(tmp_path / x)["s.de.jsonl"] for x in "abcd")
+    assert a["sha256"] != b["sha256"] and a["texts"] == b["texts"] != c["texts"] and a["judged"] and not d["judged"]
+
+    def rec(texts: bool) -> Record:
+        prov = {"attacked_sets": {"s.de.jsonl": a["sha256"]}, **({"attacked_texts": {"s.de.jsonl": a["texts"]}} if texts else {})}
+        return Record({"provenance": prov}, (), "test")
+
+    new = {"s.de.jsonl": b}
+    assert verify_manifests(rec(True), {"s.de.jsonl": a})[0].startswith("OK   attacked set s.de.jsonl")
+    line = verify_manifests(rec(True), new)[0]
+    assert line.startswith("OK   ") and "texts identical" in line
+    assert verify_manifests(rec(True), {"s.de.jsonl": c})[0].startswith("FAIL") and "texts differ" in verify_manifests(rec(True), {"s.de.jsonl": c})[0]
+    assert verify_manifests(rec(False), new)[0].startswith("DIFF ")
+    assert verify_manifests(rec(False), {"s.de.jsonl": d})[0].startswith("FAIL ")

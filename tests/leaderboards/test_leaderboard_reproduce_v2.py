@@ -29,7 +29,10 @@ def test_bm25_v2_judge_filtered_cell_reproduces_exactly(capsys, xquad_dir, resou
     code, out = _reproduce(capsys, V2 / "BM25_pyserini-01d8f32d1c77.json", cell, xquad_dir, resources_dir)
     assert code == 0, out
     assert f"OK   {cell} ndcg@10" in out and f"OK   {cell} map" in out and "0 FAIL" in out
-    assert "OK   attacked set paraphrase.pivot" in out and "FAIL attacked set" not in out
+    # The set file also holds the judge's similarities, whose last digits depend on the CPU; this
+    # record (made before text checksums were stored) then says DIFF and the exact scores decide.
+    assert ("OK   attacked set paraphrase.pivot" in out or "DIFF attacked set paraphrase.pivot" in out), out
+    assert "FAIL attacked set" not in out
 
 
 def test_muse_v3_v2_cross_cell_reproduces_exactly(capsys, xquad_dir, resources_dir):

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from robustir._io import atomic_write_text, dump_json, read_json, sha256_file
+from robustir._io import atomic_write_text, dump_json, iter_jsonl, read_json, sha256_file
 from robustir.errors import RobustirError
 from robustir.leaderboards.fingerprint import fingerprint_checkpoint
 from robustir.leaderboards.schema import CLEAN, Record, seal, validate_record
@@ -183,10 +183,26 @@ def _attack_cache(suite: Suite, task: SuiteTask, data_dir: Path | None, resource
     return cache_root() / "leaderboard-attacks" / f"{suite.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
-def _set_checksums(folder: Path) -> dict[str, str]:
-    """file name -> sha256 of every attacked set in a folder (as its manifest records them)."""
+def _set_checksums(folder: Path) -> dict[str, dict[str, Any]]:
+    """file name -> checksums of every attacked set in a folder: ``sha256`` of the file (as its
+    manifest records it), ``texts`` (sha256 over each row's query id, languages, original and
+    perturbed text: what scoring reads) and ``judged`` (the rows carry a judge's similarity).
+
+    The two differ for judge-filtered sets: the similarity is a float from the judge encoder,
+    whose last digits depend on the CPU's floating point, so the file of a set rebuilt on
+    another machine can differ while its texts are the same."""
     manifest = read_json(folder / "manifest.json")
-    return {s["file"]: s["sha256"] for s in manifest.get("sets", []) if s.get("sha256")}
+    judged = isinstance(manifest.get("judge"), dict)
+    out: dict[str, dict[str, Any]] = {}
+    for s in manifest.get("sets", []):
+        if not s.get("sha256"):
+            continue
+        h = hashlib.sha256()
+        for _lineno, row in iter_jsonl(folder / s["file"]):
+            fields = [row.get("query_id"), row.get("lang"), row.get("query_lang"), row.get("original"), row.get("perturbed")]
+            h.update((json.dumps(fields, ensure_ascii=False) + "\n").encode("utf-8"))
+        out[s["file"]] = {"sha256": s["sha256"], "texts": h.hexdigest(), "judged": judged}
+    return out
 
 
 def _attack_one(task: SuiteTask, att: Any, i: int, langs: list[str], *, data_dir: Path | None,
@@ -216,9 +232,10 @@ def _attack_one(task: SuiteTask, att: Any, i: int, langs: list[str], *, data_dir
 
 def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resources: Path | None, work: Path,
                  say: Callable[[str], None], only: set[str] | None = None,
-                 ) -> tuple[list[Path], list[dict[str, str]], dict[str, str]]:
+                 ) -> tuple[list[Path], list[dict[str, str]], dict[str, dict[str, Any]]]:
     """Generate (or reuse) every suite attack for one task (those labelled in `only`, if given);
-    returns attacked folders, skipped cells and the sha256 of every attacked set file.
+    returns attacked folders, skipped cells and the checksums of every attacked set
+    (`_set_checksums`).
 
     Only complete work is cached: when a language failed (a missing resource or data folder, a
     bad query), no `.done` file is written, so the next submission tries again instead of
@@ -227,7 +244,7 @@ def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resour
 
     folders: list[Path] = []
     skipped: list[dict[str, str]] = []
-    sums: dict[str, str] = {}
+    sums: dict[str, dict[str, Any]] = {}
     for i, att in enumerate(suite.attacks):
         if only is not None and att.label not in only:
             continue
@@ -255,7 +272,7 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
               say: Callable[[str], None], only_attacks: set[str] | None = None, work_root: Path | None = None,
               with_manifests: bool = False) -> tuple:
     """Attack and score every task; returns (result groups, skipped cells, trimmed scorer reports)
-    and, with `with_manifests`, the sha256 of every attacked set file. `only_attacks` limits the
+    and, with `with_manifests`, the checksums of every attacked set (`_set_checksums`). `only_attacks` limits the
     attacks (by label); `work_root` builds the attacked sets there instead of the shared cache."""
     from robustir.benchmark.scoring import score
 
@@ -263,7 +280,7 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
     results: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
     reports: list[dict[str, Any]] = []
-    manifests: dict[str, str] = {}
+    manifests: dict[str, dict[str, Any]] = {}
     for task in suite.tasks:
         data_dir = data_dirs.get(task.dataset)
         work = _attack_cache(suite, task, data_dir, resources) if work_root is None else work_root / task.dataset
@@ -425,25 +442,43 @@ def _record_data(name, suite, fp, spec_dict, checkpoint, local, reports, overlap
         "model": {**spec_dict, "checkpoint": spec_dict.get("checkpoint") if not local else Path(checkpoint).name},
         "provenance": {"checkpoint_argument": checkpoint if not local else Path(checkpoint).name,
                        "attacks": [{"label": a.label, "spec": a.spec, "seed": a.seed} for a in suite.attacks],
-                       "attacked_sets": dict(sorted(sums.items())),
+                       "attacked_sets": {k: v["sha256"] for k, v in sorted(sums.items())},
+                       "attacked_texts": {k: v["texts"] for k, v in sorted(sums.items())},
                        "reports": reports, **({"training_overlap": overlap} if overlap else {})},
         "results": results,
         "skipped": sorted(skipped, key=lambda s: (s["dataset"], s["attack"], s["lang"])),
     }
 
 
-def verify_manifests(record: Record, rebuilt: Mapping[str, str]) -> list[str]:
+def verify_manifests(record: Record, rebuilt: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Integrity lines comparing the attacked-set checksums a record stores with the rebuilt
-    sets' (a line starting with FAIL for every difference)."""
-    stored = record.data.get("provenance", {}).get("attacked_sets")
+    sets' (`_set_checksums`): OK, FAIL for a difference in what scoring reads, or DIFF where the
+    record cannot tell (a judge-filtered set whose file differs, in a record made before text
+    checksums were stored: the judge's similarity digits are CPU-dependent, so the re-scored
+    cells decide)."""
+    prov = record.data.get("provenance", {})
+    stored, texts = prov.get("attacked_sets"), prov.get("attacked_texts")
     if not isinstance(stored, dict):
         return ["attacked-set checksums: not stored in this record (records before suite v2); sets rebuilt, not compared"]
+    texts = texts if isinstance(texts, dict) else {}
     lines = []
     for name in sorted(rebuilt):
         if name not in stored:
             continue
-        ok = stored[name] == rebuilt[name]
-        lines.append(f"{'OK  ' if ok else 'FAIL'} attacked set {name}: stored {str(stored[name])[:12]} rebuilt {rebuilt[name][:12]}")
+        new = rebuilt[name]
+        head = f"attacked set {name}: stored {str(stored[name])[:12]} rebuilt {new['sha256'][:12]}"
+        if stored[name] == new["sha256"]:
+            lines.append(f"OK   {head}")
+        elif name in texts:
+            same = texts[name] == new["texts"]
+            lines.append(f"OK   {head}; texts identical ({new['texts'][:12]}), only the judge's similarity digits differ "
+                         "(CPU-dependent floating point)" if same else
+                         f"FAIL {head}; texts differ (stored {str(texts[name])[:12]} rebuilt {new['texts'][:12]})")
+        elif new.get("judged"):
+            lines.append(f"DIFF {head}; a judge-filtered set: its rows carry the judge's similarity, whose last digits can depend "
+                         "on the CPU, and this record stores no text checksum, so the re-scored cells decide")
+        else:
+            lines.append(f"FAIL {head}")
     return lines or ["attacked-set checksums: none of the rebuilt sets is in the record"]
 
 
