@@ -162,7 +162,8 @@ def _mix(rows: list[dict[str, Any]]) -> tuple[int, dict[str, float], list[list[t
     return total, ({op: counts[op] / total for op in OPS} if total else {}), aligned
 
 
-def _judge_stats(out: SetAudit, rows: list[dict[str, Any]], judge: Any, floor: float | None = None) -> list[float] | None:
+def _judge_stats(out: SetAudit, rows: list[dict[str, Any]], changed: list[int], judge: Any,
+                 floor: float | None = None) -> list[float] | None:
     if judge is None:
         return None
     if not judge.supports(out.lang):
@@ -176,9 +177,8 @@ def _judge_stats(out: SetAudit, rows: list[dict[str, Any]], judge: Any, floor: f
     if out.query_lang == out.lang:
         out.floor = judge.floor(out.lang) if floor is None else floor
         out.under_floor = round(float((arr < out.floor).mean()), 4)
-        moved = np.asarray([r["perturbed"] != r["original"] for r in rows])
-        if moved.any():
-            out.under_floor_changed = round(float((arr[moved] < out.floor).mean()), 4)
+        if changed:
+            out.under_floor_changed = round(float((arr[changed] < out.floor).mean()), 4)
     else:
         out.notes.append(f"cross-lingual set ({out.lang} -> {out.query_lang}): the {out.lang} floor does not apply")
     return sims
@@ -216,7 +216,7 @@ def audit_set(s: Any, judge: Any = None, *, samples: int = 5, seed: int = 0, fil
         if out.dropped:
             out.notes.append(f"{out.dropped} of {entry.get('queries', '?')} queries dropped at generation "
                              "(no attempt passed the floors); the rows above are the kept ones")
-    sims = _judge_stats(out, rows, judge, floor)
+    sims = _judge_stats(out, rows, changed, judge, floor)
     out.edits, out.mix, aligned = _mix(rows)
     real = _real_mix(s.query_lang) if _is_typo(s.spec) else None
     if real is not None and out.mix:

@@ -28,11 +28,6 @@ from robustir.languages import UNSEGMENTED
 from robustir.types import Perturbation
 
 MULTIWORD = Param("multiword", bool, False, "allow replacements of several words (wordnet phrases)")
-ZH_VARIANTS = Param(
-    "zh_variants", bool, False,
-    "Chinese: also look a word up in Traditional characters (OpenCC s2t) and write Chinese results in Simplified "
-    "(t2s); MUSE's zh dictionaries are mostly Traditional, so most Simplified words have no entry without it "
-    "(off: the lookup of suite v2; code_switch only: for paraphrase.pivot it multiplied English homonym errors)", omit_default=True)
 # Parts of speech whose words are swapped, per language with a tagger (default: CONTENT_POS).
 _SWAP_POS = {"ja": frozenset({"NOUN", "ADJ"}), "ko": frozenset({"NOUN"})}
 _VOWELS = frozenset("aeiouyhàâäéèêëîïôöùûüÿœæáíóúãõ")
@@ -317,8 +312,9 @@ def _lookup(word: str, src: str, tgt: str) -> tuple[str, ...]:
 def translations(word: str, src: str, tgt: str, *, via: int = 2, variants: bool = False) -> tuple[str, ...]:
     """MUSE translations of `word` from `src` to `tgt`, most frequent first. Pairs without a
     dictionary (neither side English, no local src-tgt file) pivot through English, using
-    the first `via` English translations. `variants` (Chinese, see `ZH_VARIANTS`): a Chinese
-    word is also looked up in Traditional characters, and Chinese results come in Simplified."""
+    the first `via` English translations. `variants` (Chinese): a Chinese
+    word is also looked up in Traditional characters, and Chinese results come in Simplified
+    (code_switch's `zh_variants`)."""
     if src == tgt:
         return (word,)
     if variants and "zh" in (src, tgt):

@@ -15,12 +15,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from robustir.attacks.families._wordswap import CASED, MULTIWORD, ZH_VARIANTS, Slot, match_case, swap_words, translations
+from robustir.attacks.families._wordswap import CASED, MULTIWORD, Slot, match_case, swap_words, translations
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
 __all__ = ["CodeSwitch"]
+
+ZH_VARIANTS = Param(
+    "zh_variants", bool, False,
+    "Chinese: also look a word up in Traditional characters (OpenCC s2t) and write Chinese results in Simplified "
+    "(t2s); MUSE's zh dictionaries are mostly Traditional, so most Simplified words have no entry without it "
+    "(off: the lookup of suite v2; not offered for paraphrase.pivot, where it multiplied English homonym errors)", omit_default=True)
 
 
 def translated_word(word: str, src: str, tgt: str, *, first: bool = False, variants: bool = False) -> str | None:
