@@ -14,6 +14,7 @@ languages), the first --n of each (NTREX: sentences of at most 100 characters).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def main() -> None:
     langs = args.langs.split(",")
     texts = {lang: queries(args.data, lang, args.n) for lang in langs}
     for lang in langs:  # language-major: lexicons load once, originals are encoded once
-        for spec in args.specs.split(","):
+        for spec in re.split(r",(?![^()]*\))", args.specs):  # commas outside parentheses
             line = row(spec, lang, texts[lang], judges, args.samples, args.me5_n)
             if line:
                 print(line, flush=True)

@@ -12,8 +12,10 @@ Three resources, laid out as in ``shared/data/resources``:
 A file is looked for, in order, under (1) the folder given to `set_resource_dir` (the CLI's
 ``--resources DIR``) or else the environment variable ``ROBUSTIR_RESOURCES``, then (2) the cache
 ``cache_root()/resources/<name>/``. If it is in neither, it is downloaded into the cache from its
-upstream URL, unless offline (``ROBUSTIR_OFFLINE=1`` or ``HF_HUB_OFFLINE=1``), in which case a
-`ResourceMissingError` says what is missing and how to provide it. Parsed lexicons are cached in
+upstream URL, unless offline (``ROBUSTIR_OFFLINE=1`` or ``HF_HUB_OFFLINE=1``). Offline, or when
+the download fails, a thesaurus is taken from the system folder ``/usr/share/mythes`` by file name
+when a distribution installed it there (Debian's ``mythes-de``, ``mythes-es``, ...);
+else a `ResourceMissingError` says what is missing and how to provide it. Parsed lexicons are cached in
 memory per process.
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ from robustir.text.scripts import strip_harakat
 
 __all__ = [
     "set_resource_dir", "resource_dir", "locate", "available", "RESOURCES", "ENV_VAR",
-    "muse", "on_clear", "wordnet", "wordnets", "Wordnet", "thesaurus", "read_mythes", "read_omw_tab", "read_muse",
+    "muse", "on_clear", "wordnet", "wordnets", "Wordnet", "thesaurus", "read_mythes", "read_mythes_senses", "read_omw_tab", "read_muse",
     "OMW_FILES", "THESAURUS_FILES", "clear_caches",
 ]
 
@@ -149,9 +151,26 @@ def _find(name: str, path: str) -> Path | None:
     return None
 
 
+# System folders a distribution installs a resource into, looked in by file name when the file
+# is in neither folder above and cannot be downloaded (offline, or the download failed): the
+# pinned upstream file is preferred, a distribution's copy (another release, perhaps) is the
+# fallback. Debian/Ubuntu's mythes-* packages (`apt install mythes-de`) put thesauri here.
+SYSTEM_DIRS: dict[str, tuple[Path, ...]] = {
+    "libreoffice-thesauri": (Path("/usr/share/mythes"),),
+}
+
+
+def _system_copy(name: str, path: str) -> Path | None:
+    for folder in SYSTEM_DIRS.get(name, ()):
+        if (folder / Path(path).name).is_file():
+            return folder / Path(path).name
+    return None
+
+
 def available(name: str, path: str) -> bool:
-    """True if the file is present locally (explicit folder, env folder or cache); never downloads."""
-    return _find(name, path) is not None
+    """True if the file is present locally (explicit folder, env folder, cache or a system
+    folder); never downloads."""
+    return _find(name, path) is not None or _system_copy(name, path) is not None
 
 
 def locate(name: str, path: str, *, download: bool = True) -> Path:
@@ -167,10 +186,18 @@ def locate(name: str, path: str, *, download: bool = True) -> Path:
         f"download {url} to {_cache_path(name, path)}, or pass --resources DIR (or set {ENV_VAR}) "
         f"to a folder holding {name}/{path}"
     )
+    system = _system_copy(name, path)
     if not download or offline():
+        if system is not None:
+            return system
         where = f"{resource_dir() / name}" if resource_dir() else "no local resource folder set"
         raise ResourceMissingError(f"resource {name}/{path} is missing ({where}; offline): {how}")
-    return _download(url, _cache_path(name, path), how)
+    try:
+        return _download(url, _cache_path(name, path), how)
+    except ResourceMissingError:
+        if system is None:
+            raise
+        return system
 
 
 def _download(url: str, dest: Path, how: str) -> Path:
@@ -346,6 +373,15 @@ def _merged(lang: str, paths: list[Path]) -> Wordnet:
 # --- MyThes thesauri ---------------------------------------------------------------------
 
 _ANTONYM_MARKS = ("antonym", "антоним", "antónimo", "antonimo")
+# Notes that make an entry something other than a plain synonym a person would type: a broader
+# or narrower term, a merely similar or related one, or another register (colloquial, vulgar,
+# dated, technical, figurative, regional, foreign). `thesaurus(lang, plain=True)` drops them.
+MARKED_NOTES = (
+    "oberbegriff", "unterbegriff", "generic term", "similar term", "related term",
+    "сходный термин", "связанный термин", "ugs.", "derb", "vulg.", "abwertend", "veraltet",
+    "scherzh", "fachspr.", "engl.", "fig.", "geh.", "regional", "österr.", "schweiz.",
+    "historisch", "ddr", "jargon", "ironisch", "ирон.", "прост.", "разг.", "устар.",
+)
 
 
 def _strip_note(text: str) -> str:
@@ -354,19 +390,23 @@ def _strip_note(text: str) -> str:
     return (text[:cut] if cut > 0 else text).strip()
 
 
-def read_mythes(path: Path) -> dict[str, tuple[str, ...]]:
-    """Parse a MyThes .dat file (first line: its encoding) into case-folded word -> synonyms,
-    skipping antonym senses and parenthesised notes."""
+def _mythes_text(path: Path) -> str:
     raw = path.read_bytes()
     head, _, body = raw.partition(b"\n")
     encoding = head.decode("ascii", "ignore").strip().lstrip("\ufeff").strip() or "utf-8"
     encoding = {"ISO8859-1": "iso-8859-1", "ISO8859-15": "iso-8859-15"}.get(encoding.upper(), encoding)
     try:
-        text = body.decode(encoding)
+        return body.decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot decode with its declared encoding {encoding!r}: {exc}") from exc
-    out: dict[str, list[str]] = {}
-    lines = text.splitlines()
+
+
+def read_mythes_senses(path: Path, *, drop_notes: tuple[str, ...] = ()) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Parse a MyThes .dat file into case-folded word -> its senses, each the tuple of that
+    sense's synonyms (notes stripped, the word itself left out; antonym senses and entries whose
+    notes hold one of `drop_notes` skipped; senses left empty dropped)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    lines = _mythes_text(path).splitlines()
     i = 0
     while i < len(lines):
         entry, sep, count = lines[i].rpartition("|")
@@ -374,32 +414,49 @@ def read_mythes(path: Path) -> dict[str, tuple[str, ...]]:
         if not sep or not count.strip().isdigit():
             continue
         word = _nfc(entry.strip())
-        syns = out.setdefault(word.casefold(), [])
+        senses = out.setdefault(word.casefold(), [])
         for sense in lines[i : i + int(count)]:
             pos, _, rest = sense.partition("|")
             if any(mark in pos.lower() for mark in _ANTONYM_MARKS):
                 continue
+            syns: list[str] = []
             for syn in rest.split("|"):
                 if any(mark in syn.lower() for mark in _ANTONYM_MARKS):
+                    continue
+                if drop_notes and "(" in syn and any(m in syn[syn.find("("):].lower() for m in drop_notes):
                     continue
                 syn = _nfc(_strip_note(syn))
                 if syn and syn.casefold() != word.casefold() and syn not in syns:
                     syns.append(syn)
+            if syns:
+                senses.append(tuple(syns))
         i += int(count)
     return {k: tuple(v) for k, v in out.items() if v}
 
 
-@lru_cache(maxsize=None)
-def _mythes_file(path: Path) -> Mapping[str, tuple[str, ...]]:
-    return read_mythes(path)
+def read_mythes(path: Path, *, drop_notes: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
+    """Parse a MyThes .dat file (first line: its encoding) into case-folded word -> synonyms
+    (all senses, in file order), skipping antonym senses and parenthesised notes; entries whose
+    notes hold one of `drop_notes` (case-insensitive) are skipped."""
+    out: dict[str, list[str]] = {}
+    for word, senses in read_mythes_senses(path, drop_notes=drop_notes).items():
+        syns = out.setdefault(word, [])
+        syns.extend(dict.fromkeys(s for sense in senses for s in sense if s not in syns))
+    return {k: tuple(v) for k, v in out.items() if v}
 
 
 @lru_cache(maxsize=None)
-def thesaurus(lang: str) -> Mapping[str, tuple[str, ...]]:
-    """The MyThes thesaurus of `lang`, case-folded word -> synonyms."""
+def _mythes_file(path: Path, drop_notes: tuple[str, ...] = ()) -> Mapping[str, tuple[str, ...]]:
+    return read_mythes(path, drop_notes=drop_notes)
+
+
+@lru_cache(maxsize=None)
+def thesaurus(lang: str, *, plain: bool = False) -> Mapping[str, tuple[str, ...]]:
+    """The MyThes thesaurus of `lang`, case-folded word -> synonyms; `plain`: without the
+    entries marked as broader, related or of another register (MARKED_NOTES)."""
     if lang not in THESAURUS_FILES:
         raise unknown_name("thesaurus language", lang, THESAURUS_FILES)
-    table = _mythes_file(locate("libreoffice-thesauri", THESAURUS_FILES[lang]))
+    table = _mythes_file(locate("libreoffice-thesauri", THESAURUS_FILES[lang]), MARKED_NOTES if plain else ())
     if lang != "ar":
         return table
     # The Arabic thesaurus writes headwords with shadda and vowel marks; queries rarely do.

@@ -20,7 +20,33 @@ from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
-__all__ = ["CodeSwitch"]
+__all__ = ["CodeSwitch", "acronym_words"]
+
+# Arabic spellings of Latin letter names, as acronyms are written (أيه بي سي ABC, دي إي سي DEC,
+# بي سكاي بي BSkyB); MUSE translates them as words (بي -> bea, دي -> dee, يو -> yoo). Letter
+# names that are also Arabic function words (أي أو في إن كي) are left to the stopword list.
+ARABIC_LETTER_NAMES = frozenset(
+    "إيه أيه ايه بي بى سي دي إي إف جي إتش إتس اتش آي جاي جيه إل ال إم إس تي يو دبليو إكس اكس واي زد".split()
+) - {"ال"}
+REVISION = Param(
+    "revision", str, "v2",
+    "v2: the rules suite v2 was built with; v3: Arabic spellings of Latin letter names and the "
+    "words next to them (acronyms and brand names: أيه بي سي, سكاي بلس إتش دي) are never switched",
+    choices=("v2", "v3"), omit_default=True)
+
+
+def acronym_words(text: str, lang: str) -> frozenset[str]:
+    """The words of `text` that spell out an acronym or stand beside one: Arabic letter names
+    (ARABIC_LETTER_NAMES) and their whitespace neighbours (empty for other languages)."""
+    if lang != "ar":
+        return frozenset()
+    words = [w.strip("؟?،,.!:;()«»\"'") for w in text.split()]
+    words = [w[3:] if w.startswith("لــ") else w for w in words]
+    out: set[str] = set()
+    for i, w in enumerate(words):
+        if w in ARABIC_LETTER_NAMES:
+            out.update(x for x in words[max(i - 1, 0):i + 2] if x)
+    return frozenset(out)
 
 ZH_VARIANTS = Param(
     "zh_variants", bool, False,
@@ -58,6 +84,7 @@ class CodeSwitch(Attack):
         Param("target", str, "en", "language the switched words are taken from", choices=tuple(MLDR_LANGS)),
         MULTIWORD,
         ZH_VARIANTS,
+        REVISION,
     )
     resource = "muse"
     substitutes_words = True
@@ -68,12 +95,19 @@ class CodeSwitch(Attack):
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
         target, variants = self.config["target"], self.config["zh_variants"]
+        keep = acronym_words(text, lang) if self.config["revision"] == "v3" else frozenset()
+
+        def replace(slot: Slot) -> list[str]:
+            if slot.word in keep:
+                return []
+            return translated_words(slot.word, lang, target, first=slot.first, variants=variants)[:1]
+
         return swap_words(
             text,
             lang=lang,
             rng=rng,
             config=self.config,
-            replacement=lambda slot: translated_words(slot.word, lang, target, first=slot.first, variants=variants)[:1],
+            replacement=replace,
             out_lang=target,
             label=f"code_switch[{target}]",
         )

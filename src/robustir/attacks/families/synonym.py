@@ -2,7 +2,7 @@
 
 Sources: Open Multilingual Wordnet (Wiktionary-derived wordnets for all 13 MLDR languages, plus
 the hand-built Arabic, Chinese, French, Italian and Portuguese wordnets when present) and the
-LibreOffice MyThes thesauri (ar es it pt ru th locally; de en fr downloadable), checked
+LibreOffice MyThes thesauri (ar es it pt ru th; de with revision=v3), checked
 against the MUSE dictionaries. A synonym is used only when two independent sources support it
 (two wordnets, a wordnet and the thesaurus, or either and a translation the two words share
 in MUSE): one lexicon alone often lists another sense of the word (Brücke "bridge" ->
@@ -10,6 +10,11 @@ Teppichboden, a Wiktionary sense "small rug"; arte -> potencial). Where a tagger
 ko th) only synsets of the word's part of speech count. Function words, names and numbers are
 never touched; a replacement is one word (multiword=true allows phrases) in the query's
 script; the case pattern (UPPER/Title) is kept for cased scripts.
+
+revision=v3 (opt-in; v2, the default, is what suite v2 was built with on every machine) adds
+the German thesaurus (OpenThesaurus), drops thesaurus entries marked as broader or
+related terms or of another register (Oberbegriff, generic term, ugs., veraltet, ...), and keeps
+German nouns in gender and inflection (`german_synonyms`).
 
     >>> from robustir.attacks import build
     >>> build("synonym(rate=0.5)").perturb("the big house", lang="en", qid="q", seed=0).perturbed  # doctest: +SKIP
@@ -33,26 +38,47 @@ from robustir.attacks.families._wordswap import (
     variant,
 )
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
-from robustir.attacks.lexicons import OMW_FILES, THESAURUS_FILES, available, thesaurus, wordnets
+from robustir.attacks.lexicons import OMW_FILES, THESAURUS_FILES, thesaurus, wordnets
 from robustir.text.stopwords import is_function_word
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
-__all__ = ["Synonym", "synonyms", "votes"]
+__all__ = ["Synonym", "german_synonyms", "synonyms", "thesaurus_langs", "votes"]
 
 SOURCES = ("any", "wordnet", "thesaurus")
-# Thesauri present in the reference layout (shared/data/resources/libreoffice-thesauri).
+# Thesauri present in the reference layout (shared/data/resources/libreoffice-thesauri): the
+# ones suite v2 was built with, used by default on every machine.
 THESAURUS_LANGS = frozenset({"ar", "es", "it", "pt", "ru", "th"})
+# revision=v3 adds the German thesaurus (OpenThesaurus; found in the resource folder, the cache,
+# downloaded, or Debian's mythes-de in /usr/share/mythes), reads every thesaurus without its
+# marked entries (broader/related terms, colloquial, dated, ...), and keeps German nouns in
+# gender and inflection (robustir.text.german). The en and fr thesauri stay unused: read on
+# XQuAD-R, the English one (WordNet's senses, rarest included: player -> instrumentalist,
+# tackle -> rigging) made more wrong swaps than right ones (docs/attacks-lexical.md).
+V3_THESAURUS_LANGS = THESAURUS_LANGS | {"de"}
+REVISIONS = ("v2", "v3")
+REVISION = Param(
+    "revision", str, "v2",
+    "v2: the lexicons and rules suite v2 was built with (ar es it pt ru th thesauri), on every "
+    "machine; v3: also the German thesaurus (OpenThesaurus), thesaurus entries marked as broader, "
+    "related or colloquial dropped, German nouns swapped only for nouns of the same gender, put "
+    "in the replaced word's case and number",
+    choices=REVISIONS, omit_default=True)
+
 WORDNET_LANGS = frozenset(MLDR_LANGS) & frozenset(OMW_FILES)
 _TOP = 3  # choose among the best-supported few
 _MIN_VOTES = 2  # a synonym two independent sources agree on (the word's intended sense)
 
 
-def _thesaurus_on(lang: str, source: str) -> bool:
-    # de/en/fr thesauri are absent from the reference layout: used when present locally.
-    return source in ("any", "thesaurus") and lang in THESAURUS_FILES and (
-        source == "thesaurus" or lang in THESAURUS_LANGS or available("libreoffice-thesauri", THESAURUS_FILES[lang])
-    )
+def thesaurus_langs(revision: str = "v2") -> frozenset[str]:
+    """The languages whose thesaurus is used under `revision` (v2 or v3)."""
+    return V3_THESAURUS_LANGS if revision == "v3" else THESAURUS_LANGS
+
+
+def _thesaurus_on(lang: str, source: str, revision: str = "v2") -> bool:
+    # The German thesaurus is only used when asked (revision=v3), en and fr never: a file that
+    # happens to be on one machine must not change what a frozen suite's spec produces there.
+    return source in ("any", "thesaurus") and lang in thesaurus_langs(revision)
 
 
 def _shared_translation(word: str, cand: str, lang: str, pivot: str) -> bool:
@@ -79,17 +105,19 @@ def _monosemous(word: str, lang: str, pos: str | None) -> frozenset[str]:
     return frozenset(l for wn in wordnets(lang) for l in wn.synsets.get(sid, ()))
 
 
-def votes(word: str, lang: str, *, source: str = "any", pos: str | None = None) -> dict[str, set[str]]:
+def votes(word: str, lang: str, *, source: str = "any", pos: str | None = None,
+          revision: str = "v2") -> dict[str, set[str]]:
     """Candidate synonyms of `word` -> the independent sources that support it: each wordnet
     (`wn0`, `wn1`, ...; synsets of part of speech `pos` only when given), the thesaurus
     (`thes`), MUSE (`muse-<pivot>`: the two words share a translation into the pivot) and
     `mono` (the word has one sense in all the wordnets together, so its synonyms there are of
     that sense). Candidates are proposed by the chosen `source`; every source votes. In
-    proposal order (thesaurus first: its senses are listed commonest first)."""
+    proposal order (thesaurus first: its senses are listed commonest first). `revision`: v2
+    or v3 (see REVISION)."""
     found: dict[str, set[str]] = {}
-    if lang in THESAURUS_FILES and (_thesaurus_on(lang, source) or source == "wordnet" and _thesaurus_on(lang, "any")):
+    if _thesaurus_on(lang, "any" if source == "wordnet" else source, revision):
         key = strip_harakat(word) if lang == "ar" else word.casefold()
-        for s in thesaurus(lang).get(key, ()):
+        for s in thesaurus(lang, plain=revision == "v3").get(key, ()):
             found.setdefault(s, set()).add("thes")
     if lang in OMW_FILES:
         for n, wn in enumerate(wordnets(lang)):
@@ -107,18 +135,44 @@ def votes(word: str, lang: str, *, source: str = "any", pos: str | None = None) 
     return proposed
 
 
-def synonyms(word: str, lang: str, *, source: str = "any", pos: str | None = None, min_votes: int = _MIN_VOTES) -> tuple[str, ...]:
+def synonyms(word: str, lang: str, *, source: str = "any", pos: str | None = None, min_votes: int = _MIN_VOTES,
+             revision: str = "v2") -> tuple[str, ...]:
     """Same-script synonyms of `word` in `lang` supported by at least `min_votes` sources,
     best supported first (see `votes`)."""
     key = word.casefold()
     keep_marks = lang != "ar" or has_harakat(word)
-    ranked = sorted(votes(word, lang, source=source, pos=pos).items(), key=lambda kv: -len(kv[1]))
+    ranked = sorted(votes(word, lang, source=source, pos=pos, revision=revision).items(), key=lambda kv: -len(kv[1]))
     found = (s if keep_marks else strip_harakat(s) for s, v in ranked if len(v) >= min_votes)
     return tuple(dict.fromkeys(
         s for s in found
         if s.casefold() != key and same_script(s, lang) and not is_function_word(s, lang)
         and not foreign_english(s, lang) and not variant(word, s, lang)
     ))
+
+
+def german_synonyms(word: str, *, first: bool = False, source: str = "any") -> list[str]:
+    """Synonyms of a German word under revision v3. German capitalises nouns, so case is the
+    part of speech: a capitalised word is analysed as a noun (robustir.text.german) and takes
+    noun synonyms of its lemma with the same gender, put in the cells (case, number) its form
+    fills (seiner Karriere -> seiner Laufbahn, never *seiner Werdegang; der Spiele -> der
+    Partien); a form that is no listed noun, or of several nouns, is left alone. A lower-case
+    word takes lower-case synonyms only (spielen the verb never becomes a noun). The first word
+    of a query is capitalised either way: it is swapped only as a listed noun."""
+    from robustir.text import german
+
+    if word[:1].isupper() and not word.isupper():
+        noun = german.analyse(word)
+        if noun is None:
+            return []
+        out = []
+        for cand in synonyms(noun.lemma, "de", source=source, revision="v3"):
+            form = german.inflect(cand, noun.cells) if german.genus(cand) == noun.genus else None
+            if form and form != word and german.analyse(form) is not None:
+                out.append(form)
+        return list(dict.fromkeys(out))
+    if first:
+        return []
+    return [c for c in synonyms(word, "de", source=source, revision="v3") if c[:1].islower()]
 
 
 @register("synonym")
@@ -133,6 +187,7 @@ class Synonym(Attack):
         *STRENGTH_PARAMS,
         Param("source", str, "any", "lexicon proposing synonyms: wordnet, thesaurus or any (both)", choices=SOURCES),
         MULTIWORD,
+        REVISION,
     )
     resource = "omw-data, libreoffice-thesauri, muse"
     substitutes_words = True
@@ -144,16 +199,18 @@ class Synonym(Attack):
     def supports(self, lang: str) -> bool:
         source = self.config["source"]
         if source == "thesaurus":
-            return lang in THESAURUS_LANGS
+            return lang in thesaurus_langs(self.config["revision"])
         if source == "wordnet":
             return lang in WORDNET_LANGS
         return lang in self.languages
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
-        source = self.config["source"]
+        source, revision = self.config["source"], self.config["revision"]
 
         def replace(slot: Slot) -> list[str]:
-            found = synonyms(slot.word, lang, source=source, pos=slot.pos)
+            if revision == "v3" and lang == "de":
+                return german_synonyms(slot.word, first=slot.first, source=source)
+            found = synonyms(slot.word, lang, source=source, pos=slot.pos, revision=revision)
             return [match_case(slot.word, c) if lang in CASED else c for c in found]
 
         return swap_words(text, lang=lang, rng=rng, config=self.config, replacement=replace, label="synonym", top=_TOP)
