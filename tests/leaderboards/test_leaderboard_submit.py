@@ -149,8 +149,8 @@ def test_leaderboard_attack_cache_is_keyed_by_generator_code(tmp_path, suite_v1,
     monkeypatch.setenv("ROBUSTIR_HOME", str(tmp_path / "home"))
     task = suite_v1.tasks[0]
     sub._generator_code_hash.cache_clear()
-    first = sub._attack_cache(suite_v1, task, None, None)
-    assert first == sub._attack_cache(suite_v1, task, None, None)  # stable while the code is
+    first = sub.attack_cache(suite_v1, task, None, None)
+    assert first == sub.attack_cache(suite_v1, task, None, None)  # stable while the code is
     assert first.name.startswith(f"{suite_v1.version}-")
     # a copy of the package whose attack code differs by one byte gets another cache folder
     import shutil
@@ -160,11 +160,11 @@ def test_leaderboard_attack_cache_is_keyed_by_generator_code(tmp_path, suite_v1,
     shutil.copytree(Path(robustir.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(robustir, "__file__", str(copy / "__init__.py"))
     sub._generator_code_hash.cache_clear()
-    assert sub._attack_cache(suite_v1, task, None, None) == first  # same bytes, same key
+    assert sub.attack_cache(suite_v1, task, None, None) == first  # same bytes, same key
     target = copy / "attacks" / "__init__.py"
     target.write_bytes(target.read_bytes() + b"\n")
     sub._generator_code_hash.cache_clear()
-    assert sub._attack_cache(suite_v1, task, None, None) != first
+    assert sub.attack_cache(suite_v1, task, None, None) != first
     sub._generator_code_hash.cache_clear()
 
 
@@ -230,10 +230,10 @@ def test_promise_submit_never_caches_an_environment_failure(tmp_path, monkeypatc
 
     monkeypatch.setattr("robustir.attacks.run_attacks", flaky)
     work = tmp_path / "work"
-    folders, skipped, _ = mod._attack_task(task, suite, data_dir=None, resources=None, work=work, say=lambda m: None)
+    folders, skipped, _ = mod.attack_task(task, suite, data_dir=None, resources=None, work=work, say=lambda m: None)
     assert folders == [] and {s["reason"] for s in skipped} == {"mldr-sample: folder does not exist"}
     assert not list(work.glob("*.done.json"))  # nothing cached: the next run tries again
-    mod._attack_task(task, suite, data_dir=None, resources=None, work=work, say=lambda m: None)
+    mod.attack_task(task, suite, data_dir=None, resources=None, work=work, say=lambda m: None)
     assert len(calls) == 2 * len(suite.attacks)
     with pytest.raises(RobustirError, match=r"3 cell\(s\) of the suite could not be scored .*--allow-missing-cells"):
         mod._check_missing(skipped, allow=False)

@@ -50,7 +50,7 @@ def audit_suite(
     """Audit every attacked set of `suite` and write ``audit.md`` and ``audit.html`` under `out`
     (`floor`: one fixed similarity floor instead of the judge's calibrated ones)."""
     from robustir.attacks.audit import Audit, audit_folder, render
-    from robustir.leaderboards.submit import _attack_cache, _attack_task, check_data_dirs
+    from robustir.leaderboards.submit import attack_cache, attack_task, check_data_dirs
 
     check_data_dirs(suite, data_dirs)
     if out.exists() and not out.is_dir():
@@ -60,8 +60,8 @@ def audit_suite(
     judge_name = judge_version = None
     for task in suite.tasks:
         data_dir = data_dirs.get(task.dataset)
-        work = _attack_cache(suite, task, data_dir, resources)
-        folders, _skipped, _sums = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say)
+        work = attack_cache(suite, task, data_dir, resources)
+        folders, _skipped, _sums = attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say)
         for folder in folders:
             say(f"auditing {folder.name}")
             a = audit_folder(folder, judge=judge, samples=samples, seed=seed, max_rows=max_rows, floor=floor)

@@ -29,7 +29,7 @@ from robustir.leaderboards.schema import CLEAN, Record, seal, validate_record
 from robustir.leaderboards.store import DuplicateSubmissionError, find_clashes, save_record
 from robustir.leaderboards.suite import Suite, SuiteError, SuiteTask, load_suite
 
-__all__ = ["check_name", "long_document_policy", "report_to_results", "run_suite", "submit"]
+__all__ = ["attack_cache", "attack_task", "check_name", "long_document_policy", "report_to_results", "run_suite", "submit"]
 
 _REPORT_KEEP = ("format", "robustir_version", "dataset", "settings", "metrics", "options", "attacks",
                 "skipped_attacks", "query_counts")
@@ -171,7 +171,7 @@ def _generator_code_hash() -> str:
     return h.hexdigest()
 
 
-def _attack_cache(suite: Suite, task: SuiteTask, data_dir: Path | None, resources: Path | None) -> Path:
+def attack_cache(suite: Suite, task: SuiteTask, data_dir: Path | None, resources: Path | None) -> Path:
     """Where the attacked sets of one task are kept: they depend only on the suite, the data,
     the resources and the code that makes them (never on the submitted model), so every later
     submission with the same code reuses them, and a code change starts afresh."""
@@ -230,7 +230,7 @@ def _attack_one(task: SuiteTask, att: Any, i: int, langs: list[str], *, data_dir
     return mine, failed
 
 
-def _attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resources: Path | None, work: Path,
+def attack_task(task: SuiteTask, suite: Suite, *, data_dir: Path | None, resources: Path | None, work: Path,
                  say: Callable[[str], None], only: set[str] | None = None,
                  ) -> tuple[list[Path], list[dict[str, str]], dict[str, dict[str, Any]]]:
     """Generate (or reuse) every suite attack for one task (those labelled in `only`, if given);
@@ -283,8 +283,8 @@ def run_suite(retriever: Any, suite: Suite, *, data_dirs: Mapping[str, Path], re
     manifests: dict[str, dict[str, Any]] = {}
     for task in suite.tasks:
         data_dir = data_dirs.get(task.dataset)
-        work = _attack_cache(suite, task, data_dir, resources) if work_root is None else work_root / task.dataset
-        folders, skip, sums = _attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say,
+        work = attack_cache(suite, task, data_dir, resources) if work_root is None else work_root / task.dataset
+        folders, skip, sums = attack_task(task, suite, data_dir=data_dir, resources=resources, work=work, say=say,
                                            only=only_attacks)
         skipped += skip
         manifests.update(sums)
