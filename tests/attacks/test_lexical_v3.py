@@ -167,3 +167,24 @@ def test_code_switch_v3_keeps_arabic_acronyms(resources_dir: Path) -> None:
             assert "أيه بي سي" in r.perturbed and r.changed, r.ops
     finally:
         set_resource_dir(None)
+
+
+def test_arabic_v3_looks_up_the_stem_and_keeps_the_prefix(resources_dir: Path) -> None:
+    # The lexicons list bare stems (معلم "teacher" -> مدرس); queries write them with the article
+    # and proclitics. A short remainder is no stem: والدين "parents" is not wa-al-din "religion".
+    from robustir.attacks.families.synonym import arabic_synonyms
+
+    set_resource_dir(resources_dir)
+    try:
+        assert synonyms("المعلم", "ar", revision="v3") == () and "مدرس" in synonyms("معلم", "ar", revision="v3")
+        for prefix in ("ال", "لل", "وال", "بال"):
+            assert prefix + "مدرس" in arabic_synonyms(prefix + "معلم"), prefix
+        assert not any(c.endswith("ديانة") for c in arabic_synonyms("والدين"))
+        assert all(not c.startswith("الال") for c in arabic_synonyms("الموسم"))
+        text = "من هو المعلم الذي درّس الرياضيات في المدرسة؟"
+        outs = {build("synonym(rate=1.0,revision=v3)").perturb(text, lang="ar", qid="q", seed=s).perturbed for s in range(4)}
+        assert any("المدرس" in o.split() for o in outs), outs
+        assert all("المعلم" in o.split() for o in {build("synonym(rate=1.0)").perturb(text, lang="ar", qid="q", seed=s).perturbed
+                                                    for s in range(4)})  # v2 never finds it
+    finally:
+        set_resource_dir(None)

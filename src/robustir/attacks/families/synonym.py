@@ -14,7 +14,8 @@ script; the case pattern (UPPER/Title) is kept for cased scripts.
 revision=v3 (opt-in; v2, the default, is what suite v2 was built with on every machine) adds
 the German thesaurus (OpenThesaurus), drops thesaurus entries marked as broader or
 related terms or of another register (Oberbegriff, generic term, ugs., veraltet, ...), and keeps
-German nouns in gender and inflection (`german_synonyms`).
+German nouns in gender and inflection (`german_synonyms`), and looks Arabic words carrying the
+article up by their stem, the prefix put back (`arabic_synonyms`).
 
     >>> from robustir.attacks import build
     >>> build("synonym(rate=0.5)").perturb("the big house", lang="en", qid="q", seed=0).perturbed  # doctest: +SKIP
@@ -43,7 +44,7 @@ from robustir.text.stopwords import is_function_word
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
-__all__ = ["Synonym", "german_synonyms", "synonyms", "thesaurus_langs", "votes"]
+__all__ = ["Synonym", "arabic_synonyms", "german_synonyms", "synonyms", "thesaurus_langs", "votes"]
 
 SOURCES = ("any", "wordnet", "thesaurus")
 # Thesauri present in the reference layout (shared/data/resources/libreoffice-thesauri): the
@@ -62,7 +63,7 @@ REVISION = Param(
     "v2: the lexicons and rules suite v2 was built with (ar es it pt ru th thesauri), on every "
     "machine; v3: also the German thesaurus (OpenThesaurus), thesaurus entries marked as broader, "
     "related or colloquial dropped, German nouns swapped only for nouns of the same gender, put "
-    "in the replaced word's case and number",
+    "in the replaced word's case and number; Arabic words with the article looked up by their stem",
     choices=REVISIONS, omit_default=True)
 
 WORDNET_LANGS = frozenset(MLDR_LANGS) & frozenset(OMW_FILES)
@@ -175,6 +176,27 @@ def german_synonyms(word: str, *, first: bool = False, source: str = "any") -> l
     return [c for c in synonyms(word, "de", source=source, revision="v3") if c[:1].islower()]
 
 
+# Arabic proclitics written onto a word with the article (wa-/bi-/fa-/li- + al-, al-) and the
+# shortest stem each may carry: a shorter remainder is more likely part of the word itself
+# (والدين "parents" is no wa-al-din).
+_AR_PREFIXES = (("وال", 4), ("بال", 4), ("فال", 4), ("لل", 4), ("ال", 3))
+
+
+def arabic_synonyms(word: str, *, source: str = "any") -> list[str]:
+    """Synonyms of an Arabic word under revision v3: the word as written, else, when it carries
+    the article (and a proclitic), synonyms of its stem with the same prefix put back
+    (الموسم -> الفصل via موسم, للمعلم -> للمدرس); the lexicons list bare stems."""
+    found = synonyms(word, "ar", source=source, revision="v3")
+    if found:
+        return list(found)
+    for prefix, shortest in _AR_PREFIXES:
+        stem = word[len(prefix):]
+        if word.startswith(prefix) and len(stem) >= shortest:
+            return [prefix + c for c in synonyms(stem, "ar", source=source, revision="v3")
+                    if not c.startswith("ال") and " " not in c]
+    return []
+
+
 @register("synonym")
 class Synonym(Attack):
     description = (
@@ -210,6 +232,8 @@ class Synonym(Attack):
         def replace(slot: Slot) -> list[str]:
             if revision == "v3" and lang == "de":
                 return german_synonyms(slot.word, first=slot.first, source=source)
+            if revision == "v3" and lang == "ar":
+                return arabic_synonyms(slot.word, source=source)
             found = synonyms(slot.word, lang, source=source, pos=slot.pos, revision=revision)
             return [match_case(slot.word, c) if lang in CASED else c for c in found]
 
