@@ -188,3 +188,26 @@ def test_arabic_v3_looks_up_the_stem_and_keeps_the_prefix(resources_dir: Path) -
                                                     for s in range(4)})  # v2 never finds it
     finally:
         set_resource_dir(None)
+
+
+def test_pivot_v3_chinese_needs_a_wordnet_vote(resources_dir: Path) -> None:
+    # MUSE zh is mostly Traditional: v3 also looks Simplified words up in Traditional (OpenCC),
+    # which multiplies English homonyms (记录 record -> 唱片 vinyl record, 球员 player -> 玩家
+    # gamer, 奖杯 trophy -> 战利品 spoils); a round trip is then kept only when a wordnet also
+    # puts the two words in one synset.
+    from robustir.attacks.families.translate import round_trips
+
+    set_resource_dir(resources_dir)
+    try:
+        for word, homonym in (("记录", "唱片"), ("球员", "玩家"), ("奖杯", "战利品")):
+            assert round_trips(word, "zh", "en") == []  # v2: no entry for the Simplified word
+            assert homonym in round_trips(word, "zh", "en", variants=True)
+            assert homonym not in round_trips(word, "zh", "en", variants=True, wordnet_vote=True)
+        assert round_trips("记录", "zh", "en", variants=True, wordnet_vote=True) == ["纪录"]
+        assert "年纪" in round_trips("年龄", "zh", "en", variants=True, wordnet_vote=True)
+        assert "revision=v3" in str(build("paraphrase.pivot(revision=v3)"))
+        text = "球队的年龄记录是多少？"
+        outs = [build("paraphrase.pivot(rate=1.0,revision=v3)").perturb(text, lang="zh", qid="q", seed=s) for s in range(4)]
+        assert any(r.changed for r in outs) and not any("唱片" in r.perturbed for r in outs)
+    finally:
+        set_resource_dir(None)

@@ -52,7 +52,7 @@ ZH_VARIANTS = Param(
     "zh_variants", bool, False,
     "Chinese: also look a word up in Traditional characters (OpenCC s2t) and write Chinese results in Simplified "
     "(t2s); MUSE's zh dictionaries are mostly Traditional, so most Simplified words have no entry without it "
-    "(off: the lookup of suite v2; not offered for paraphrase.pivot, where it multiplied English homonym errors)", omit_default=True)
+    "(off: the lookup of suite v2; paraphrase.pivot uses it under revision=v3, with a wordnet vote against English homonyms)", omit_default=True)
 
 
 def translated_word(word: str, src: str, tgt: str, *, first: bool = False, variants: bool = False) -> str | None:

@@ -73,6 +73,11 @@ class PivotParaphrase(Attack):
         *STRENGTH_PARAMS,
         Param("pivot", str, "auto", "pivot language (auto: en, or de for English)", choices=("auto", *_LANGS)),
         MULTIWORD,
+        Param("revision", str, "v2",
+              "v2: the rules suite v2 was built with; v3: Chinese words also looked up in Traditional "
+              "characters (OpenCC), and a Chinese round trip kept only when a wordnet also relates the "
+              "two words (through English alone, homonyms: 转换 -> 变形); other languages as v2",
+              choices=("v2", "v3"), omit_default=True),
     )
     resource = "muse"
     substitutes_words = True
@@ -83,9 +88,10 @@ class PivotParaphrase(Attack):
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
         pivot = resolve_pivot(self.config["pivot"], lang)
+        v3_zh = self.config["revision"] == "v3" and lang == "zh"
 
         def replace(slot: Slot) -> list[str]:
-            found = round_trips(slot.word, lang, pivot, pos=slot.pos)
+            found = round_trips(slot.word, lang, pivot, pos=slot.pos, variants=v3_zh, wordnet_vote=v3_zh)
             return [match_case(slot.word, c) if lang in CASED else c for c in found]
 
         return swap_words(
@@ -93,27 +99,34 @@ class PivotParaphrase(Attack):
         )
 
 
-def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via: int = 3) -> list[str]:
+def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via: int = 3,
+                variants: bool = False, wordnet_vote: bool = False) -> list[str]:
     """Words of `lang` that `word` reaches through its first `via` translations into `pivot`
     and back, keeping those whose sense has two supports: two translations shared with the
     word; or one, when it is the first translation of both words (their first senses meet) or
     a wordnet/thesaurus also relates them (one shared translation alone is a homonym's risk:
     Saison -> season -> Jahreszeit). Inflected or
     derived forms of the word itself (ville -> villes, season -> seasonal) are no paraphrase.
+    `variants`: Chinese looked up in Traditional too (see `translations`); `wordnet_vote`: a
+    candidate must also share a synset with the word in a wordnet (revision v3 in Chinese).
     Best supported first."""
     from robustir.attacks.families.synonym import votes as synonym_votes
 
     key = word.casefold()
-    mine = translations(word, lang, pivot)
+    mine = translations(word, lang, pivot, variants=variants)
     untranslated = {m.casefold() for m in mine}  # a round trip that returns the pivot word
     reached: dict[str, None] = {}
     for mid in mine[:via]:
-        reached.update(dict.fromkeys(translations(mid, pivot, lang)))
+        reached.update(dict.fromkeys(translations(mid, pivot, lang, variants=variants)))
+    in_wordnet = ({s for s, v in synonym_votes(word, lang, pos=pos).items() if any(x.startswith("wn") for x in v)}
+                  if wordnet_vote else None)
     support: dict[str, int] = {}
     for b in reached:
         if b.casefold() == key or b.casefold() in untranslated or variant(word, b, lang):
             continue
-        back = [t.casefold() for t in translations(b, lang, pivot)]
+        if in_wordnet is not None and b not in in_wordnet:
+            continue
+        back = [t.casefold() for t in translations(b, lang, pivot, variants=variants)]
         shared = len(untranslated & set(back))
         first = bool(mine) and back[:1] == [mine[0].casefold()]  # both first senses meet
         support[b] = shared + int(first)
