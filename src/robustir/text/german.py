@@ -3,14 +3,16 @@ lemma's form in given cells, from the Wiktionary noun table of the `german-nouns
 (CC BY-SA 4.0; ~100k nouns with their declension).
 
 A German noun swapped for a synonym must keep the article's agreement (seiner Karriere ->
-seiner Laufbahn, never *seiner Werdegang) and the inflection of the word it replaces (in neun
-Spielen -> in neun Partien). `analyse` gives the lemma, gender and the declension cells a form can
+seiner Laufbahn, never *seiner Werdegang) and the inflection of the word it replaces (zwei
+Karrieren -> zwei Laufbahnen). `analyse` gives the lemma, gender and the declension cells a form can
 fill; `inflect` gives another lemma's form for those cells, or None when the cells disagree.
 
-    >>> analyse("Spielen")  # doctest: +SKIP
-    NounForm(lemma='Spiel', genus='n', cells=frozenset({'dativ plural'}))
+    >>> analyse("Spiels")  # doctest: +SKIP
+    NounForm(lemma='Spiel', genus='n', cells=frozenset({'genitiv singular'}))
     >>> inflect("Partie", frozenset({"dativ plural"}))  # doctest: +SKIP
     'Partien'
+    >>> analyse("Spielen") is None  # doctest: +SKIP (dative plural of Spiel, and das Spielen)
+    True
 """
 from __future__ import annotations
 

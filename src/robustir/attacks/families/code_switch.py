@@ -18,6 +18,7 @@ import numpy as np
 from robustir.attacks.families._wordswap import CASED, MULTIWORD, Slot, match_case, swap_words, translations
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.languages import MLDR_LANGS
+from robustir.text.segment import tokenize
 from robustir.types import Perturbation
 
 __all__ = ["CodeSwitch", "acronym_words"]
@@ -26,8 +27,8 @@ __all__ = ["CodeSwitch", "acronym_words"]
 # بي سكاي بي BSkyB); MUSE translates them as words (بي -> bea, دي -> dee, يو -> yoo). Letter
 # names that are also Arabic function words (أي أو في إن كي) are left to the stopword list.
 ARABIC_LETTER_NAMES = frozenset(
-    "إيه أيه ايه بي بى سي دي إي إف جي إتش إتس اتش آي جاي جيه إل ال إم إس تي يو دبليو إكس اكس واي زد".split()
-) - {"ال"}
+    "إيه أيه ايه بي بى سي دي إي إف جي إتش إتس اتش آي جاي جيه إل إم إس تي يو دبليو إكس اكس واي زد".split()
+)
 REVISION = Param(
     "revision", str, "v2",
     "v2: the rules suite v2 was built with; v3: Arabic spellings of Latin letter names and the "
@@ -37,11 +38,10 @@ REVISION = Param(
 
 def acronym_words(text: str, lang: str) -> frozenset[str]:
     """The words of `text` that spell out an acronym or stand beside one: Arabic letter names
-    (ARABIC_LETTER_NAMES) and their whitespace neighbours (empty for other languages)."""
+    (ARABIC_LETTER_NAMES) and the words next to them (empty for other languages)."""
     if lang != "ar":
         return frozenset()
-    words = [w.strip("؟?،,.!:;()«»\"'") for w in text.split()]
-    words = [w[3:] if w.startswith("لــ") else w for w in words]
+    words = [t.text.removeprefix("لــ") for t in tokenize(text, lang) if t.is_word]
     out: set[str] = set()
     for i, w in enumerate(words):
         if w in ARABIC_LETTER_NAMES:

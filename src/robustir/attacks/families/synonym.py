@@ -155,8 +155,8 @@ def german_synonyms(word: str, *, first: bool = False, source: str = "any") -> l
     """Synonyms of a German word under revision v3. German capitalises nouns, so case is the
     part of speech: a capitalised word is analysed as a noun (robustir.text.german) and takes
     noun synonyms of its lemma with the same gender, put in the cells (case, number) its form
-    fills (seiner Karriere -> seiner Laufbahn, never *seiner Werdegang; der Spiele -> der
-    Partien); a form that is no listed noun, or of several nouns, is left alone. A lower-case
+    fills (seiner Karriere -> seiner Laufbahn, never *seiner Werdegang; zwei Karrieren -> zwei
+    Laufbahnen); a form that is no listed noun, or of several nouns, is left alone. A lower-case
     word takes lower-case synonyms only (spielen the verb never becomes a noun). The first word
     of a query is capitalised either way: it is swapped only as a listed noun."""
     from robustir.text import german

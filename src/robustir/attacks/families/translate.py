@@ -118,8 +118,8 @@ def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via
     reached: dict[str, None] = {}
     for mid in mine[:via]:
         reached.update(dict.fromkeys(translations(mid, pivot, lang, variants=variants)))
-    in_wordnet = ({s for s, v in synonym_votes(word, lang, pos=pos).items() if any(x.startswith("wn") for x in v)}
-                  if wordnet_vote else None)
+    lexical = synonym_votes(word, lang, pos=pos) if wordnet_vote else None
+    in_wordnet = {s for s, v in lexical.items() if any(x.startswith("wn") for x in v)} if lexical is not None else None
     support: dict[str, int] = {}
     for b in reached:
         if b.casefold() == key or b.casefold() in untranslated or variant(word, b, lang):
@@ -131,7 +131,8 @@ def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via
         first = bool(mine) and back[:1] == [mine[0].casefold()]  # both first senses meet
         support[b] = shared + int(first)
     if any(n == 1 for n in support.values()):
-        lexical = synonym_votes(word, lang, pos=pos)
+        if lexical is None:
+            lexical = synonym_votes(word, lang, pos=pos)
         support = {b: n + int(b in lexical) for b, n in support.items()}
     ranked = sorted((b for b, n in support.items() if n >= 2), key=lambda b: -support[b])
     return [b for b in ranked if same_script(b, lang) and not is_function_word(b, lang) and not foreign_english(b, lang)]
