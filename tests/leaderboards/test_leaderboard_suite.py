@@ -29,6 +29,17 @@ def test_leaderboard_suite_v1_declares_the_seed_suite(suite_v1):
     assert len(suite_v1.attacks) == 8 and len({a.seed for a in suite_v1.attacks}) == 8
 
 
+def test_leaderboard_suite_v3_is_v2_with_the_revised_word_substitutions():
+    v2, v3 = load_suite("v2"), load_suite("v3")
+    assert v3.tasks == v2.tasks and v3.metrics == v2.metrics and v3.board == v2.board
+    assert [(a.label, a.seed, a.judge, a.min_sim) for a in v3.attacks] == [(a.label, a.seed, a.judge, a.min_sim) for a in v2.attacks]
+    changed = {a.label: (a.spec, b.spec) for a, b in zip(v2.attacks, v3.attacks) if a.spec != b.spec}
+    assert sorted(changed) == ["code_switch", "paraphrase.pivot", "synonym"]
+    for old, new in changed.values():
+        assert "revision=v3" in new and "revision" not in old  # v2 left the default out
+    assert "zh_variants=true" in changed["code_switch"][1]
+
+
 def test_leaderboard_suite_edit_without_version_bump_is_refused(tmp_path):
     text = (_suites_dir() / "v1.toml").read_text(encoding="utf-8")
     changed = tmp_path / "v1.toml"
