@@ -114,3 +114,44 @@ def test_bad_resource_dir_and_names(tmp_path: Path) -> None:
         locate("mus", "en-de.txt")
     with pytest.raises(UnknownNameError):
         wordnet("xx")
+
+
+def test_attacked_set_manifest_records_the_resource_files_it_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A set names each lexicon file it was made from, with its checksum and where it came from,
+    so two sets that differ because one machine had another release of a thesaurus say so."""
+    import hashlib
+    import json
+
+    from robustir.attacks.runner import run_attacks
+
+    folder = tmp_path / "res" / "muse"
+    folder.mkdir(parents=True)
+    body = "".join(f"{de}\t{en}\n" for de, en in [("haus", "house"), ("hund", "dog"), ("katze", "cat"), ("baum", "tree")])
+    (folder / "de-en.txt").write_text(body, encoding="utf-8")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(resources, "_LOCATED", {})
+    out = tmp_path / "att"
+    run_attacks("mldr-sample", ["code_switch(rate=1.0)"], ["de"], 0, out, resources=tmp_path / "res", progress=False)
+    got = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["resources"]
+    assert {"collection": "muse", "file": "de-en.txt", "origin": "folder", "bytes": len(body.encode()),
+            "sha256": hashlib.sha256(body.encode()).hexdigest()} in got
+    assert all(e["origin"] in {"folder", "cache", "system"} and len(e["sha256"]) == 64 for e in got)
+    assert "path" not in got[0]  # machine paths only for a distribution's copy
+    set_resource_dir(None)
+
+
+def test_system_copy_is_recorded_with_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sysdir = tmp_path / "mythes"
+    sysdir.mkdir()
+    data = b"UTF-8\nHaus|1\n-|Geb\xc3\xa4ude\n"
+    (sysdir / "th_de_DE_v2.dat").write_bytes(data)
+    monkeypatch.setitem(resources.SYSTEM_DIRS, "libreoffice-thesauri", (sysdir,))
+    monkeypatch.setattr(resources, "_LOCATED", {})
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    set_resource_dir(tmp_path)  # an empty resource folder: the system copy is the fallback
+    try:
+        assert locate("libreoffice-thesauri", "de/th_de_DE_v2.dat") == sysdir / "th_de_DE_v2.dat"
+        (entry,) = resources.located_files()
+        assert (entry["origin"], entry["path"], entry["bytes"]) == ("system", str(sysdir / "th_de_DE_v2.dat"), len(data))
+    finally:
+        set_resource_dir(None)

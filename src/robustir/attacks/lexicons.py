@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Callable, Mapping
+from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,7 @@ from robustir.text.scripts import strip_harakat
 __all__ = [
     "set_resource_dir", "resource_dir", "locate", "available", "RESOURCES", "ENV_VAR",
     "muse", "on_clear", "wordnet", "wordnets", "Wordnet", "thesaurus", "read_mythes", "read_mythes_senses", "read_omw_tab", "read_muse",
-    "OMW_FILES", "THESAURUS_FILES", "clear_caches",
+    "OMW_FILES", "THESAURUS_FILES", "clear_caches", "located_files",
 ]
 
 ENV_VAR = "ROBUSTIR_RESOURCES"
@@ -144,11 +145,58 @@ def _cache_path(name: str, path: str) -> Path:
 
 
 def _find(name: str, path: str) -> Path | None:
+    found = _find_origin(name, path)
+    return None if found is None else found[0]
+
+
+def _find_origin(name: str, path: str) -> tuple[Path, str] | None:
     local = resource_dir()
-    for base in ((local / name) if local else None, _cache_path(name, "")):
+    for base, origin in (((local / name) if local else None, "folder"), (_cache_path(name, ""), "cache")):
         if base is not None and (base / path).is_file():
-            return base / path
+            return base / path, origin
     return None
+
+
+# Every resource file `locate` handed out in this process: (collection, file) -> (path, origin).
+# Attacked-set manifests record them with their checksums (`located_files`), so a set says which
+# copy of each lexicon made it (the pinned file, or a distribution's release of it).
+_LOCATED: dict[tuple[str, str], tuple[Path, str]] = {}
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _note(name: str, path: str, found: Path, origin: str) -> Path:
+    _LOCATED[(name, path)] = (found, origin)
+    return found
+
+
+def located_files() -> list[dict[str, Any]]:
+    """The resource files this process has located so far, sorted, each with its collection,
+    file name in the collection, origin (``folder``: the resource folder; ``cache``: robustir's
+    download cache; ``system``: a distribution's copy, whose path is given), size and sha256.
+
+    Lexicons are parsed once per process, so this is every file read by the attacks run so far
+    in the process: exactly one run's files for ``robustir attack``; in a process that makes
+    several runs (a leaderboard submission), also those of the runs before."""
+    import hashlib
+
+    out = []
+    for (name, path), (found, origin) in sorted(_LOCATED.items()):
+        try:
+            st = found.stat()
+        except OSError:
+            continue
+        key = (str(found), st.st_size, st.st_mtime_ns)
+        if key not in _DIGESTS:
+            h = hashlib.sha256()
+            with open(found, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            _DIGESTS[key] = h.hexdigest()
+        entry: dict[str, Any] = {"collection": name, "file": path, "origin": origin, "bytes": st.st_size, "sha256": _DIGESTS[key]}
+        if origin == "system":
+            entry["path"] = str(found)
+        out.append(entry)
+    return out
 
 
 # System folders a distribution installs a resource into, looked in by file name when the file
@@ -177,9 +225,9 @@ def locate(name: str, path: str, *, download: bool = True) -> Path:
     """The local path of one resource file, downloading it into the cache when allowed."""
     if name not in RESOURCES:
         raise unknown_name("resource", name, RESOURCES)
-    found = _find(name, path)
-    if found is not None:
-        return found
+    hit = _find_origin(name, path)
+    if hit is not None:
+        return _note(name, path, *hit)
     info = RESOURCES[name]
     url = info.url.format(path=path)
     how = (
@@ -189,15 +237,15 @@ def locate(name: str, path: str, *, download: bool = True) -> Path:
     system = _system_copy(name, path)
     if not download or offline():
         if system is not None:
-            return system
+            return _note(name, path, system, "system")
         where = f"{resource_dir() / name}" if resource_dir() else "no local resource folder set"
         raise ResourceMissingError(f"resource {name}/{path} is missing ({where}; offline): {how}")
     try:
-        return _download(url, _cache_path(name, path), how)
+        return _note(name, path, _download(url, _cache_path(name, path), how), "cache")
     except ResourceMissingError:
         if system is None:
             raise
-        return system
+        return _note(name, path, system, "system")
 
 
 def _download(url: str, dest: Path, how: str) -> Path:

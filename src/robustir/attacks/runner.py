@@ -370,4 +370,7 @@ def run_attacks(
     }
     if judge_record is not None:
         manifest["judge"] = judge_record
+    from robustir.attacks.lexicons import located_files
+
+    manifest["resources"] = located_files()
     return write_attacked(out_dir, manifest, sets, overwrite=overwrite)
