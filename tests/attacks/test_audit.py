@@ -133,3 +133,20 @@ def test_fixed_floor_and_share_of_changed_rows(attacked):
     assert res.exit_code != 0 and "1.5" in res.output
     with pytest.raises(RobustirError, match="floor must be a cosine"):
         audit_folder(attacked, judge=None, floor=2.0)
+
+
+def test_audit_names_the_lexicon_files_of_the_set(attacked, tmp_path):
+    import json
+    import shutil
+
+    a = audit_folder(attacked, judge=None, samples=0)
+    names = {(r["collection"], r["file"]) for r in a.resources}
+    assert any(c == "omw-data" for c, _ in names) and any(c == "muse" for c, _ in names)  # synonym's wordnets and MUSE
+    head = render(a, "text").splitlines()[3]
+    assert head.startswith("lexicon files: ") and all(r["sha256"][:12] in head for r in a.resources)
+    old = tmp_path / "old"  # a folder written before manifests recorded resources
+    shutil.copytree(attacked, old)
+    m = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    del m["resources"]
+    (old / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    assert "lexicon files: not recorded" in render(audit_folder(old, judge=None, samples=0), "md")

@@ -243,6 +243,7 @@ class Audit:
     sets: list[SetAudit]
     generation_judge: str | None = None  # the judge that filtered the folder when it was written
     floor: float | None = None  # a fixed floor for every language (None: the judge's calibrated ones)
+    resources: list[dict[str, Any]] | None = None  # the manifest's lexicon files (None: not recorded)
 
 
 def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
@@ -270,8 +271,9 @@ def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: 
     generation = None
     if filtered_by:
         generation = f"{filtered_by} ({rec.get('version')}), min_sim {rec.get('min_sim')}, floors {rec.get('floor')}"
+    res = m.get("resources")
     return Audit(str(coll.path or ""), str(m.get("dataset", "")), m.get("seed"), j.name if j else None,
-                 j.version if j else None, sets, generation, floor)
+                 j.version if j else None, sets, generation, floor, res if isinstance(res, list) else None)
 
 
 def audit_folder(path: str | Path, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
@@ -314,7 +316,15 @@ def _header_lines(a: Audit) -> list[str]:
     judge = f"{a.judge} ({a.judge_version})" if a.judge else "none (no similarity)"
     filtered = f"filtered at generation by judge {a.generation_judge}" if a.generation_judge else "not filtered by a judge at generation"
     floor = "calibrated per language" if a.floor is None else f"fixed cosine {a.floor:g} for every language"
-    return [f"attacked set: {a.path}", f"dataset: {a.dataset}, seed {a.seed}; {filtered}", f"audit judge: {judge}, floor {floor}",
+    if a.resources is None:
+        lexicons = "lexicon files: not recorded (a manifest written before robustir recorded them)"
+    elif not a.resources:
+        lexicons = "lexicon files: none read"
+    else:
+        lexicons = "lexicon files: " + "; ".join(
+            f"{r.get('collection')}/{r.get('file')} ({r.get('origin')}{' ' + str(r['path']) if r.get('path') else ''}, "
+            f"sha256 {str(r.get('sha256'))[:12]})" for r in a.resources if isinstance(r, dict))
+    return [f"attacked set: {a.path}", f"dataset: {a.dataset}, seed {a.seed}; {filtered}", f"audit judge: {judge}, floor {floor}", lexicons,
             "edit mix: % of character edits (grapheme clusters) that insert/delete/substitute/transpose; "
             "TV = total-variation distance to real typos of the language (typo.* attacks with a real profile)"]
 
