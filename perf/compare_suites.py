@@ -4,7 +4,8 @@ Suites v2 and v3 share their queries, seeds and character-noise sets and differ 
 substitutions (v3: synonym, code_switch and paraphrase.pivot at revision=v3). For every model
 with a record in both boards, per attack that differs and per query language (mono cells):
 clean nDCG@10, attacked nDCG@10 under each suite, the relative drops, and a paired Wilcoxon
-signed-rank test (scipy) of the per-query attacked scores of the two suites.
+signed-rank test (scipy) of the per-query attacked scores of the two suites, with its
+Holm-Bonferroni adjustment over every row of the table (robustir.benchmark.stats.holm).
 
     python perf/compare_suites.py [--old leaderboards/v2] [--new leaderboards/v3] [--metric ndcg@10]
 """
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 from scipy.stats import wilcoxon
+
+from robustir.benchmark.stats import holm
 
 
 def records(board: Path) -> dict[str, dict]:
@@ -39,8 +42,9 @@ def main() -> None:
     old, new = records(args.old), records(args.new)
     attacks = None
     print(f"| model | attack | lang | clean | {args.old.name} attacked | {args.new.name} attacked | "
-          f"{args.old.name} drop % | {args.new.name} drop % | queries scored differently | Wilcoxon p |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          f"{args.old.name} drop % | {args.new.name} drop % | queries scored differently | Wilcoxon p | Holm p |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    rows: list[tuple[str, float]] = []
     for key in sorted(old.keys() & new.keys(), key=lambda k: new[k]["name"]):
         a, b = old[key], new[key]
         if attacks is None:
@@ -59,8 +63,10 @@ def main() -> None:
                 differ = int((s_old != s_new).sum())
                 p = wilcoxon(s_old, s_new).pvalue if differ else 1.0
                 c = clean.mean()
-                print(f"| {b['name']} | {attack} | {lang} | {c:.4f} | {s_old.mean():.4f} | {s_new.mean():.4f} | "
-                      f"{100 * (c - s_old.mean()) / c:.1f} | {100 * (c - s_new.mean()) / c:.1f} | {differ} | {p:.2g} |")
+                rows.append((f"| {b['name']} | {attack} | {lang} | {c:.4f} | {s_old.mean():.4f} | {s_new.mean():.4f} | "
+                      f"{100 * (c - s_old.mean()) / c:.1f} | {100 * (c - s_new.mean()) / c:.1f} | {differ} | {p:.2g} |", p))
+    for (line, _), adj in zip(rows, holm([p for _, p in rows])):
+        print(f"{line} {adj:.2g} |")
 
 
 if __name__ == "__main__":

@@ -186,8 +186,9 @@ def test_real_queries_targets(name: str, real_texts) -> None:
             assert (cos < 0.8).mean() <= MAX_UNDER_08, (name, lang, sorted(cos)[:3])
 
 
-@pytest.mark.xfail(reason="target not met: the me5 judge floors (0.96-0.997) sit above most one-word swaps; "
-                   "docs/attacks-lexical.md has the measured shares", strict=False)
+@pytest.mark.xfail(reason="target not met without the filter: measured 2026-12-06, 10 of the 141 changed queries "
+                   "(7%; fr 4/27 at its 0.984 floor, ko 3/34, ar 2/28, th 1/27, de 0/25) fall under the me5 judge's "
+                   "calibrated floor; with --min-sim (as every suite runs them) none do, by construction", strict=False)
 def test_real_queries_under_judge_floor(real_texts) -> None:
     judge_mod = pytest.importorskip("robustir.attacks.judge")
     judge = judge_mod.get_judge("me5-small-q4")

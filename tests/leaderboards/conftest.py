@@ -18,6 +18,11 @@ def suite_v2() -> Suite:
     return load_suite("v2")
 
 
+@pytest.fixture(scope="session")
+def suite_v3() -> Suite:
+    return load_suite("v3")
+
+
 @pytest.fixture()
 def record_factory(suite_v1):
     def factory(name: str, **kw) -> Record:

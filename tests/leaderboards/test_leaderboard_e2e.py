@@ -78,6 +78,7 @@ def test_leaderboard_e2e_bm25_submit_and_render(tmp_path, monkeypatch, resources
     assert "muse-v3" in md and "seeded sample (seed 0) of at most 4 rows per set" in md
     assert re.search(r"\| typo\.char\(\S+ +\| de +\| 4/6 +\|", md)  # 4 of mldr-sample's 6 German queries
     assert "noise.diacritics(" in md and "statistics over a seeded sample of 4 of the set's 6 rows" in md
+    assert "lexicon files: none read" in md  # merged over the suite's folders; character noise reads none
     html = (root / "e2e-test" / "audit.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     publish(root, suite)

@@ -87,6 +87,10 @@ def test_set_checksums_tell_judge_digits_from_text_changes(tmp_path):
     assert verify_manifests(rec(True), {"s.de.jsonl": a})[0].startswith("OK   attacked set s.de.jsonl")
     line = verify_manifests(rec(True), new)[0]
     assert line.startswith("OK   ") and "texts identical" in line
-    assert verify_manifests(rec(True), {"s.de.jsonl": c})[0].startswith("FAIL") and "texts differ" in verify_manifests(rec(True), {"s.de.jsonl": c})[0]
+    changed = verify_manifests(rec(True), {"s.de.jsonl": c})[0]
+    assert changed.startswith("FAIL") and "texts differ" in changed and "judge's floor" in changed  # it says why it may
+    _write_set(tmp_path / "e", [{**row, "perturbed": "Wo liegt Kölj?"}], judged=False)
+    plain = verify_manifests(rec(True), {"s.de.jsonl": _set_checksums(tmp_path / "e")["s.de.jsonl"]})[0]
+    assert plain.startswith("FAIL") and "texts differ" in plain and "judge" not in plain
     assert verify_manifests(rec(False), new)[0].startswith("DIFF ")
     assert verify_manifests(rec(False), {"s.de.jsonl": d})[0].startswith("FAIL ")

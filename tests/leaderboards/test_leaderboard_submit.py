@@ -41,7 +41,7 @@ def test_leaderboard_submit_cli_pickle_is_one_line_exit_2(tmp_path, capsys):
 def test_leaderboard_submit_checks_arguments_first(tmp_path):
     with pytest.raises(RobustirError, match="--data-dir xquad-r=DIR"):
         submit("bm25", name="BM25", data_dirs={}, root=tmp_path)
-    with pytest.raises(RobustirError, match="not in suite v2"):
+    with pytest.raises(RobustirError, match="not in suite v3"):
         submit("bm25", name="BM25", data_dirs={**XQ, "msmarco": "/x"}, root=tmp_path)
     with pytest.raises(RobustirError, match="control characters"):
         check_name("bad\x00name")
@@ -53,13 +53,13 @@ def test_leaderboard_submit_checks_arguments_first(tmp_path):
     assert parse_data_dirs(["xquad-r=/a/b"]) == {"xquad-r": __import__("pathlib").Path("/a/b")}
 
 
-def test_leaderboard_submit_same_fingerprint_refused_before_running(tmp_path, suite_v2, monkeypatch):
+def test_leaderboard_submit_same_fingerprint_refused_before_running(tmp_path, suite_v3, monkeypatch):
     from robustir.leaderboards import submit as mod
 
-    rec = make_record("BM25", suite_v2, seed=1)
+    rec = make_record("BM25", suite_v3, seed=1)
     save_record(rec, tmp_path)
     monkeypatch.setattr(mod, "fingerprint_checkpoint", lambda *a, **k: dict(rec.data["fingerprint"]))
-    with pytest.raises(RobustirError, match="already on suite v2.*--replace"):
+    with pytest.raises(RobustirError, match="already on suite v3.*--replace"):
         submit("bm25", name="another name", data_dirs=XQ, root=tmp_path)
 
 

@@ -10,7 +10,7 @@ from robustir.cli.options import resources_option
 
 @click.command("audit")
 @click.argument("attacked_dir", type=click.Path(path_type=Path), required=False)
-@click.option("--suite", default=None, help="Audit a leaderboard suite's attacked sets instead (e.g. v2); writes audit.md and audit.html into --out.")
+@click.option("--suite", default=None, help="Audit a leaderboard suite's attacked sets instead (e.g. v3); writes audit.md and audit.html into --out.")
 @click.option("--data-dir", "data_dirs", multiple=True, metavar="DATASET=DIR", help="With --suite: local copy of a suite dataset (repeatable).")
 @resources_option
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html"]), default="text", show_default=True, help="Output format (html: one self-contained page); with --suite both md and html are written.")
@@ -35,7 +35,7 @@ def audit_cmd(attacked_dir: Path | None, suite: str | None, data_dirs: tuple[str
     \b
     Examples:
       robustir audit attacked/ --format html --out audit.html
-      robustir audit --suite v2 --data-dir xquad-r=../shared/data/xquad-r --resources ../shared/data/resources
+      robustir audit --suite v3 --data-dir xquad-r=../shared/data/xquad-r --resources ../shared/data/resources
     """
     from robustir._io import atomic_write_text
     from robustir.attacks.audit import audit_folder, render

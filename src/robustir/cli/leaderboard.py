@@ -18,7 +18,7 @@ from robustir.cli.options import (
 @click.command("submit")
 @click.argument("checkpoint")
 @click.option("--name", required=True, help="Display name on the board (any script; escaped when rendered).")
-@click.option("--suite", default="v2", show_default=True, help="Suite version (or a suite .toml file): v2 (XQuAD-R), demo (the embedded sample), mldr-v1.")
+@click.option("--suite", default="v3", show_default=True, help="Suite version (or a suite .toml file): v3 (XQuAD-R, revised word substitutions), v2, demo (the embedded sample), mldr-v1.")
 @click.option("--data-dir", "data_dirs", multiple=True, metavar="DATASET=DIR",
               help="Local copy of a suite dataset, e.g. xquad-r=../shared/data/xquad-r (repeatable).")
 @resources_option

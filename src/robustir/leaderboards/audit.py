@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from robustir._io import atomic_write_text
 from robustir.errors import RobustirError
@@ -58,6 +58,8 @@ def audit_suite(
     sets = []
     filters: set[str] = set()
     judge_name = judge_version = None
+    # the lexicon files of every folder's manifest, merged; None once a folder did not record them
+    files: dict[tuple, dict[str, Any]] | None = {}
     for task in suite.tasks:
         data_dir = data_dirs.get(task.dataset)
         work = attack_cache(suite, task, data_dir, resources)
@@ -66,6 +68,10 @@ def audit_suite(
             say(f"auditing {folder.name}")
             a = audit_folder(folder, judge=judge, samples=samples, seed=seed, max_rows=max_rows, floor=floor)
             sets += a.sets
+            if a.resources is None or files is None:
+                files = None
+            else:
+                files.update({(r.get("collection"), r.get("file"), r.get("sha256")): r for r in a.resources if isinstance(r, dict)})
             if a.generation_judge:
                 filters.add(a.generation_judge)
             judge_name, judge_version = a.judge, a.judge_version
@@ -82,6 +88,7 @@ def audit_suite(
         floor=floor,
         generation_judge=("; ".join(sorted(filters)) + " (the word-substituting attacks; the others keep meaning by construction)"
                           if filters else None),
+        resources=None if files is None else [files[k] for k in sorted(files, key=lambda k: tuple(map(str, k)))],
     )
     written = []
     for fmt, name in AUDIT_FILES.items():
