@@ -35,6 +35,8 @@ def test_reproduce_a_committed_record_ok_then_edited_and_tampered_fail(tmp_path,
     edited.write_text(json.dumps(seal(data)), encoding="utf-8")  # re-checksummed: loads fine
     code, out = _run(capsys, edited, xquad_dir, resources_dir)
     assert code == 1 and f"FAIL {CELL} ndcg@10" in out and f"OK   {CELL} map" in out
+    # the FAIL names the query whose score moved (the first of the cell)
+    assert f"; 1 of {len(group['qids'])} queries differ ({group['qids'][0]})" in out, out
 
     data = json.loads(BM25_V1.read_text(encoding="utf-8"))
     data["provenance"]["attacked_sets"] = {
@@ -94,3 +96,32 @@ def test_set_checksums_tell_judge_digits_from_text_changes(tmp_path):
     assert plain.startswith("FAIL") and "texts differ" in plain and "judge" not in plain
     assert verify_manifests(rec(False), new)[0].startswith("DIFF ")
     assert verify_manifests(rec(False), {"s.de.jsonl": d})[0].startswith("FAIL ")
+
+
+def test_records_name_their_lexicon_files_and_reproduce_compares_them(tmp_path):
+    """A record stores the sha256 of each lexicon file its sets were made from; reproduce says
+    OK for the same file here and DIFF for another release (the set checksums decide FAIL)."""
+    from robustir.leaderboards.schema import Record
+    from robustir.leaderboards.submit import _set_checksums, merged_lexicons, verify_manifests
+
+    row = {"query_id": "q1", "lang": "de", "query_lang": "de", "original": "Wo liegt Köln?", "perturbed": "Wo liegt Kölm?"}
+    for name, digest in (("a", "1" * 64), ("b", "2" * 64)):
+        _write_set(tmp_path / name, [row], judged=False)
+        manifest = json.loads((tmp_path / name / "manifest.json").read_text(encoding="utf-8"))
+        manifest["resources"] = [{"collection": "libreoffice-thesauri", "file": "de/th_de_DE_v2.dat", "origin": "folder",
+                                  "bytes": 10, "sha256": digest}]
+        (tmp_path / name / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _write_set(tmp_path / "old", [row], judged=False)  # a manifest from before resources were recorded
+    a, b, old = (_set_checksums(tmp_path / x)["s.de.jsonl"] for x in ("a", "b", "old"))
+    assert merged_lexicons({"s.de.jsonl": a}) == {"libreoffice-thesauri/de/th_de_DE_v2.dat": "1" * 64}
+    assert merged_lexicons({"x": a, "y": old}) is None
+    prov = {"attacked_sets": {"s.de.jsonl": a["sha256"]}, "attacked_texts": {"s.de.jsonl": a["texts"]},
+            "lexicons": merged_lexicons({"s.de.jsonl": a})}
+    rec = Record({"provenance": prov}, (), "test")
+    same = verify_manifests(rec, {"s.de.jsonl": a})
+    assert same[0].startswith("OK   attacked set") and same[1] == "OK   lexicon libreoffice-thesauri/de/th_de_DE_v2.dat: sha256 111111111111 as recorded"
+    other = verify_manifests(rec, {"s.de.jsonl": b})
+    assert other[0].startswith("OK   attacked set")  # same texts: the other release changed nothing here
+    assert other[1].startswith("DIFF lexicon libreoffice-thesauri/de/th_de_DE_v2.dat: recorded sha256 111111111111, here 222222222222")
+    before = verify_manifests(Record({"provenance": {k: v for k, v in prov.items() if k != "lexicons"}}, (), "test"), {"s.de.jsonl": a})
+    assert before[-1].startswith("lexicon files: not stored in this record")

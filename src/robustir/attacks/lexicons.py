@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Any
 from pathlib import Path
 
 from robustir._io import offline
@@ -35,7 +36,7 @@ from robustir.text.scripts import strip_harakat
 __all__ = [
     "set_resource_dir", "resource_dir", "locate", "available", "RESOURCES", "ENV_VAR",
     "muse", "on_clear", "wordnet", "wordnets", "Wordnet", "thesaurus", "read_mythes", "read_mythes_senses", "read_omw_tab", "read_muse",
-    "OMW_FILES", "THESAURUS_FILES", "clear_caches", "located_files",
+    "OMW_FILES", "THESAURUS_FILES", "clear_caches", "located_files", "recording", "tracked_cache",
 ]
 
 ENV_VAR = "ROBUSTIR_RESOURCES"
@@ -162,25 +163,82 @@ def _find_origin(name: str, path: str) -> tuple[Path, str] | None:
 # copy of each lexicon made it (the pinned file, or a distribution's release of it).
 _LOCATED: dict[tuple[str, str], tuple[Path, str]] = {}
 _DIGESTS: dict[tuple[str, int, int], str] = {}
+# Open recordings (`recording`): each collects the (collection, file) keys used while it is open.
+_FRAMES: list[set[tuple[str, str]]] = []
 
 
 def _note(name: str, path: str, found: Path, origin: str) -> Path:
     _LOCATED[(name, path)] = (found, origin)
+    for frame in _FRAMES:
+        frame.add((name, path))
     return found
 
 
-def located_files() -> list[dict[str, Any]]:
-    """The resource files this process has located so far, sorted, each with its collection,
-    file name in the collection, origin (``folder``: the resource folder; ``cache``: robustir's
-    download cache; ``system``: a distribution's copy, whose path is given), size and sha256.
+def tracked_cache(maxsize: int | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`functools.lru_cache` that also remembers which resource files each cached call located,
+    and reports them again to the open `recording`s on every later hit. Use it for any cache
+    whose computation reads a lexicon (directly or through another cache), so that a run served
+    from a cache filled by an earlier run in the same process still records the files it used."""
 
-    Lexicons are parsed once per process, so this is every file read by the attacks run so far
-    in the process: exactly one run's files for ``robustir attack``; in a process that makes
-    several runs (a leaderboard submission), also those of the runs before."""
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @lru_cache(maxsize=maxsize)
+        def inner(*args: Any, **kwargs: Any) -> tuple[Any, frozenset[tuple[str, str]]]:
+            frame: set[tuple[str, str]] = set()
+            _FRAMES.append(frame)
+            try:
+                result = fn(*args, **kwargs)
+            finally:
+                _pop(frame)
+            return result, frozenset(frame)
+
+        @wraps(fn)
+        def cached(*args: Any, **kwargs: Any) -> Any:
+            result, used = inner(*args, **kwargs)
+            if used:
+                for frame in _FRAMES:
+                    frame.update(used)
+            return result
+
+        cached.cache_clear = inner.cache_clear  # type: ignore[attr-defined]
+        cached.cache_info = inner.cache_info  # type: ignore[attr-defined]
+        return cached
+
+    return wrap
+
+
+def _pop(frame: set[tuple[str, str]]) -> None:
+    for i in range(len(_FRAMES) - 1, -1, -1):
+        if _FRAMES[i] is frame:
+            del _FRAMES[i]
+            return
+
+
+@contextmanager
+def recording() -> Iterator[set[tuple[str, str]]]:
+    """Collect the (collection, file) keys of the resource files used inside the block, whether
+    located now or served from a `tracked_cache` filled earlier; pass the set to `located_files`."""
+    frame: set[tuple[str, str]] = set()
+    _FRAMES.append(frame)
+    try:
+        yield frame
+    finally:
+        _pop(frame)
+
+
+def located_files(keys: Iterable[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+    """The resource files located in this process (only `keys`, as collected by `recording`,
+    when given), sorted, each with its collection, file name in the collection, origin
+    (``folder``: the resource folder; ``cache``: robustir's download cache; ``system``: a
+    distribution's copy, whose path is given), size and sha256. An attack run passes the keys
+    it recorded, so its manifest names exactly the files its attacks used, also in a process
+    that made other runs before (a leaderboard submission)."""
     import hashlib
 
+    wanted = None if keys is None else set(keys)
     out = []
     for (name, path), (found, origin) in sorted(_LOCATED.items()):
+        if wanted is not None and (name, path) not in wanted:
+            continue
         try:
             st = found.stat()
         except OSError:
@@ -307,12 +365,12 @@ def read_muse(path: Path) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@lru_cache(maxsize=None)
+@tracked_cache()
 def _muse_file(path: Path) -> Mapping[str, tuple[str, ...]]:
     return read_muse(path)
 
 
-@lru_cache(maxsize=None)
+@tracked_cache()
 def muse(src: str, tgt: str) -> Mapping[str, tuple[str, ...]]:
     """The MUSE dictionary src -> tgt (loaded once per process)."""
     return _muse_file(locate("muse", f"{src}-{tgt}.txt"))
@@ -339,7 +397,7 @@ def read_omw_tab(path: Path) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@lru_cache(maxsize=None)
+@tracked_cache()
 def _omw_file(path: Path) -> Mapping[str, tuple[str, ...]]:
     return read_omw_tab(path)
 
@@ -379,17 +437,20 @@ def _wordnet_paths(lang: str) -> list[Path]:
     paths = [locate("omw-data", first)]
     # Hand-built wordnets are used when present locally; only the Wiktionary one is required
     # (and downloaded when missing), so a partial folder never triggers slow network retries.
-    paths.extend(p for p in (_find("omw-data", extra) for extra in rest) if p is not None)
+    for extra in rest:
+        hit = _find_origin("omw-data", extra)
+        if hit is not None:
+            paths.append(_note("omw-data", extra, *hit))
     return paths
 
 
-@lru_cache(maxsize=None)
+@tracked_cache()
 def wordnet(lang: str) -> Wordnet:
     """All OMW wordnets of `lang` present (Wiktionary-derived one required), merged."""
     return _merged(lang, _wordnet_paths(lang))
 
 
-@lru_cache(maxsize=None)
+@tracked_cache()
 def wordnets(lang: str) -> tuple[Wordnet, ...]:
     """Each OMW wordnet of `lang` present, separately (independent sources: a synonym two of
     them agree on is likelier the word's intended sense). Files of one folder are one wordnet
@@ -493,12 +554,12 @@ def read_mythes(path: Path, *, drop_notes: tuple[str, ...] = ()) -> dict[str, tu
     return {k: tuple(v) for k, v in out.items() if v}
 
 
-@lru_cache(maxsize=None)
+@tracked_cache()
 def _mythes_file(path: Path, drop_notes: tuple[str, ...] = ()) -> Mapping[str, tuple[str, ...]]:
     return read_mythes(path, drop_notes=drop_notes)
 
 
-@lru_cache(maxsize=None)
+@tracked_cache()
 def thesaurus(lang: str, *, plain: bool = False) -> Mapping[str, tuple[str, ...]]:
     """The MyThes thesaurus of `lang`, case-folded word -> synonyms; `plain`: without the
     entries marked as broader, related or of another register (MARKED_NOTES)."""

@@ -341,20 +341,23 @@ def run_attacks(
         from robustir.attacks import use_resources
 
         use_resources(resources)
-    pipelines, lang_list = _validate(dataset, specs, langs, seed, limit=limit, model=model)
-    check_out_dir(out_dir, overwrite=overwrite)
-    _check_floors(min_chrf, None, retries)
-    judge_obj, floors, judge_record = _resolve_judge(judge, min_sim, pipelines, lang_list)
-    loaded = {lang: load_dataset(dataset, lang=lang, split=split, data_dir=data_dir) for lang in lang_list}
-    retriever = None
-    if any(p.needs_victim for p in pipelines):
-        from robustir.models import load_retriever
+    from robustir.attacks.lexicons import located_files, recording
 
-        retriever = load_retriever(model)
-    queries = {lang: ds.queries if limit is None else ds.queries.subset(ds.queries.ids[:limit]) for lang, ds in loaded.items()}
-    jobs = [(p, lang) for p in pipelines for lang in lang_list]
-    sets = _attack_all(jobs, loaded, queries, retriever=retriever, seed=seed, min_chrf=min_chrf, retries=retries,
-                       judge=judge_obj, floors=floors, progress=progress)
+    with recording() as used:  # the lexicon files this run's attacks use (also those cached by earlier runs)
+        pipelines, lang_list = _validate(dataset, specs, langs, seed, limit=limit, model=model)
+        check_out_dir(out_dir, overwrite=overwrite)
+        _check_floors(min_chrf, None, retries)
+        judge_obj, floors, judge_record = _resolve_judge(judge, min_sim, pipelines, lang_list)
+        loaded = {lang: load_dataset(dataset, lang=lang, split=split, data_dir=data_dir) for lang in lang_list}
+        retriever = None
+        if any(p.needs_victim for p in pipelines):
+            from robustir.models import load_retriever
+
+            retriever = load_retriever(model)
+        queries = {lang: ds.queries if limit is None else ds.queries.subset(ds.queries.ids[:limit]) for lang, ds in loaded.items()}
+        jobs = [(p, lang) for p in pipelines for lang in lang_list]
+        sets = _attack_all(jobs, loaded, queries, retriever=retriever, seed=seed, min_chrf=min_chrf, retries=retries,
+                           judge=judge_obj, floors=floors, progress=progress)
     first = loaded[lang_list[0]]
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -370,7 +373,5 @@ def run_attacks(
     }
     if judge_record is not None:
         manifest["judge"] = judge_record
-    from robustir.attacks.lexicons import located_files
-
-    manifest["resources"] = located_files()
+    manifest["resources"] = located_files(used)
     return write_attacked(out_dir, manifest, sets, overwrite=overwrite)

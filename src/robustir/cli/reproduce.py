@@ -39,7 +39,7 @@ def reproduce_cmd(record: Path, cells: tuple[str, ...], model: str | None, data_
         click.echo(c.line())
     failed = sum(not c.ok for c in checks) + sum(line.startswith("FAIL") for line in integrity)
     unsure = sum(line.startswith("DIFF") for line in integrity)
-    tail = f", {unsure} DIFF (not checkable from this record; see above)" if unsure else ""
+    tail = f", {unsure} DIFF (not checkable from this record, or a lexicon file of another release; see above)" if unsure else ""
     click.echo(f"{len(checks) + len(integrity) - failed - unsure} OK, {failed} FAIL{tail}")
     if failed:
         sys.exit(1)

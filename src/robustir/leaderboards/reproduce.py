@@ -40,6 +40,8 @@ class CellCheck:
     new: float | None  # None: the cell was not produced by the re-run
     max_diff: float | None  # largest per-query difference
     tolerance: float
+    moved: tuple[str, ...] = ()  # the query ids whose score differs by more than the tolerance
+    queries: int = 0  # the cell's queries
 
     @property
     def ok(self) -> bool:
@@ -48,7 +50,12 @@ class CellCheck:
     def line(self) -> str:
         new = "missing" if self.new is None else f"{self.new:.6f}"
         diff = "" if self.max_diff is None else f" max|diff| {self.max_diff:.2e}"
-        return f"{'OK  ' if self.ok else 'FAIL'} {self.cell} {self.metric}: stored {self.stored:.6f} new {new}{diff} (tolerance {self.tolerance:g})"
+        moved = ""
+        if self.moved:
+            first = ", ".join(self.moved[:3]) + (", ..." if len(self.moved) > 3 else "")
+            moved = f"; {len(self.moved)} of {self.queries} queries differ ({first})"
+        return (f"{'OK  ' if self.ok else 'FAIL'} {self.cell} {self.metric}: stored {self.stored:.6f} new {new}{diff} "
+                f"(tolerance {self.tolerance:g}){moved}")
 
 
 def _cell_names(record: Record) -> list[tuple[str, Any, str]]:
@@ -144,7 +151,8 @@ def _compare(chosen, new_groups, metrics, tol) -> list[CellCheck]:
                 continue
             new = got[1][metric]
             diff = max(abs(a - b) for a, b in zip(stored, new))
-            checks.append(CellCheck(name, metric, mean, sum(new) / len(new), diff, tol))
+            moved = tuple(q for q, a, b in zip(group.qids, stored, new) if abs(a - b) > tol + 1e-12)
+            checks.append(CellCheck(name, metric, mean, sum(new) / len(new), diff, tol, moved, len(stored)))
     return checks
 
 

@@ -193,6 +193,7 @@ def _set_checksums(folder: Path) -> dict[str, dict[str, Any]]:
     another machine can differ while its texts are the same."""
     manifest = read_json(folder / "manifest.json")
     judged = isinstance(manifest.get("judge"), dict)
+    lexicons = _lexicons_of(manifest)
     out: dict[str, dict[str, Any]] = {}
     for s in manifest.get("sets", []):
         if not s.get("sha256"):
@@ -201,8 +202,29 @@ def _set_checksums(folder: Path) -> dict[str, dict[str, Any]]:
         for _lineno, row in iter_jsonl(folder / s["file"]):
             fields = [row.get("query_id"), row.get("lang"), row.get("query_lang"), row.get("original"), row.get("perturbed")]
             h.update((json.dumps(fields, ensure_ascii=False) + "\n").encode("utf-8"))
-        out[s["file"]] = {"sha256": s["sha256"], "texts": h.hexdigest(), "judged": judged}
+        out[s["file"]] = {"sha256": s["sha256"], "texts": h.hexdigest(), "judged": judged, "lexicons": lexicons}
     return out
+
+
+def _lexicons_of(manifest: Mapping[str, Any]) -> dict[str, str] | None:
+    """``collection/file`` -> sha256 of the lexicon files a folder's attacks read (its manifest's
+    ``resources``); None for a manifest written before robustir recorded them."""
+    res = manifest.get("resources")
+    if not isinstance(res, list):
+        return None
+    return {f"{r.get('collection')}/{r.get('file')}": str(r.get("sha256")) for r in res if isinstance(r, dict)}
+
+
+def merged_lexicons(sums: Mapping[str, Mapping[str, Any]]) -> dict[str, str] | None:
+    """The lexicon files of every set in `sums` (`_set_checksums`), merged and sorted; None if a
+    set's manifest did not record them."""
+    out: dict[str, str] = {}
+    for entry in sums.values():
+        lex = entry.get("lexicons")
+        if lex is None:
+            return None
+        out.update(lex)
+    return dict(sorted(out.items()))
 
 
 def _attack_one(task: SuiteTask, att: Any, i: int, langs: list[str], *, data_dir: Path | None,
@@ -444,6 +466,7 @@ def _record_data(name, suite, fp, spec_dict, checkpoint, local, reports, overlap
                        "attacks": [{"label": a.label, "spec": a.spec, "seed": a.seed} for a in suite.attacks],
                        "attacked_sets": {k: v["sha256"] for k, v in sorted(sums.items())},
                        "attacked_texts": {k: v["texts"] for k, v in sorted(sums.items())},
+                       **({"lexicons": lex} if (lex := merged_lexicons(sums)) is not None else {}),
                        "reports": reports, **({"training_overlap": overlap} if overlap else {})},
         "results": results,
         "skipped": sorted(skipped, key=lambda s: (s["dataset"], s["attack"], s["lang"])),
@@ -488,7 +511,25 @@ def verify_manifests(record: Record, rebuilt: Mapping[str, Mapping[str, Any]]) -
                          "on the CPU, and this record stores no text checksum, so the re-scored cells decide")
         else:
             lines.append(f"FAIL {head}")
-    return lines or ["attacked-set checksums: none of the rebuilt sets is in the record"]
+    return (lines or ["attacked-set checksums: none of the rebuilt sets is in the record"]) + _verify_lexicons(prov, rebuilt)
+
+
+def _verify_lexicons(prov: Mapping[str, Any], rebuilt: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """OK / DIFF per lexicon file read both by the record's sets and by the rebuilt ones: a file
+    whose checksum differs is another release (a distribution's copy, say), so sets made from it
+    can differ; the set checksums above say whether they did."""
+    stored = prov.get("lexicons")
+    if not isinstance(stored, dict):
+        return ["lexicon files: not stored in this record (records before robustir recorded them)"]
+    here = merged_lexicons(rebuilt) or {}
+    lines = []
+    for key in sorted(set(stored) & set(here)):
+        if stored[key] == here[key]:
+            lines.append(f"OK   lexicon {key}: sha256 {here[key][:12]} as recorded")
+        else:
+            lines.append(f"DIFF lexicon {key}: recorded sha256 {str(stored[key])[:12]}, here {here[key][:12]} "
+                         "(another release of the file: sets made from it can differ)")
+    return lines
 
 
 def _load(checkpoint: str, options: dict[str, Any], engine: Any, shard_retries: int) -> Any:

@@ -146,7 +146,7 @@ def _read(resource: str, path: str) -> list[tuple[str, str]]:
     return read_variants(lexicons.locate(resource, path))
 
 
-@lru_cache(maxsize=None)
+@lexicons.tracked_cache()
 def _pairs_of(files: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     raw: list[tuple[str, str]] = []
     for resource, path in files:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -216,7 +215,7 @@ def harmonise(stem: str, rest: str, morphs: Sequence, token: Token) -> str:
     return form + rest[len(particle.form):]
 
 
-@lru_cache(maxsize=None)
+@lexicons.tracked_cache()
 def _vocab(lang: str) -> frozenset[str]:
     """Words of `lang` per its MUSE dictionary with English (empty if none is present)."""
     available, muse = lexicons.available, lexicons.muse
@@ -273,7 +272,7 @@ def _direct(src: str, tgt: str) -> bool:
     return "en" in (src, tgt) or available("muse", f"{src}-{tgt}.txt")
 
 
-@lru_cache(maxsize=None)
+@lexicons.tracked_cache()
 def _ranks(src: str, tgt: str) -> dict[str, int]:
     """Frequency rank of each source word of a MUSE dictionary (files list frequent words first)."""
     muse = lexicons.muse
@@ -281,7 +280,7 @@ def _ranks(src: str, tgt: str) -> dict[str, int]:
     return {w: i for i, w in enumerate(muse(src, tgt))}
 
 
-@lru_cache(maxsize=None)
+@lexicons.tracked_cache()
 def _reverse(src: str, tgt: str) -> dict[str, tuple[str, ...]]:
     """The MUSE dictionary src -> tgt read backwards: target word -> source words, in file order."""
     out: dict[str, list[str]] = {}
@@ -291,7 +290,7 @@ def _reverse(src: str, tgt: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@lru_cache(maxsize=200_000)
+@lexicons.tracked_cache(maxsize=200_000)
 def _lookup(word: str, src: str, tgt: str) -> tuple[str, ...]:
     """Translations of one word, best first: those that translate back to the word, then the
     more frequent (MUSE lists a word's translations in no useful order: punkte -> dots, points)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
 
 import numpy as np
 
@@ -26,7 +25,7 @@ from robustir.types import Perturbation
 __all__ = ["RealTypo", "misspellings"]
 
 
-@lru_cache(maxsize=None)
+@lexicons.tracked_cache()
 def misspellings(lang: str) -> Mapping[str, tuple[str, ...]]:
     """lower-cased NFC correction -> its listed misspellings (sorted), for `lang`."""
     table: dict[str, list[str]] = {}
