@@ -183,13 +183,9 @@ def tracked_cache(maxsize: int | None = None) -> Callable[[Callable[..., Any]], 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         @lru_cache(maxsize=maxsize)
         def inner(*args: Any, **kwargs: Any) -> tuple[Any, frozenset[tuple[str, str]]]:
-            frame: set[tuple[str, str]] = set()
-            _FRAMES.append(frame)
-            try:
+            with recording() as used:
                 result = fn(*args, **kwargs)
-            finally:
-                _pop(frame)
-            return result, frozenset(frame)
+            return result, frozenset(used)
 
         @wraps(fn)
         def cached(*args: Any, **kwargs: Any) -> Any:
@@ -365,7 +361,7 @@ def read_muse(path: Path) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@tracked_cache()
+@lru_cache(maxsize=None)  # by path: the caller located the file (and is tracked)
 def _muse_file(path: Path) -> Mapping[str, tuple[str, ...]]:
     return read_muse(path)
 
@@ -397,7 +393,7 @@ def read_omw_tab(path: Path) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@tracked_cache()
+@lru_cache(maxsize=None)  # by path: the caller located the file (and is tracked)
 def _omw_file(path: Path) -> Mapping[str, tuple[str, ...]]:
     return read_omw_tab(path)
 
@@ -554,7 +550,7 @@ def read_mythes(path: Path, *, drop_notes: tuple[str, ...] = ()) -> dict[str, tu
     return {k: tuple(v) for k, v in out.items() if v}
 
 
-@tracked_cache()
+@lru_cache(maxsize=None)  # by path: the caller located the file (and is tracked)
 def _mythes_file(path: Path, drop_notes: tuple[str, ...] = ()) -> Mapping[str, tuple[str, ...]]:
     return read_mythes(path, drop_notes=drop_notes)
 

@@ -45,7 +45,7 @@ class CellCheck:
 
     @property
     def ok(self) -> bool:
-        return self.max_diff is not None and self.max_diff <= self.tolerance + 1e-12
+        return self.max_diff is not None and _within(self.max_diff, self.tolerance)
 
     def line(self) -> str:
         new = "missing" if self.new is None else f"{self.new:.6f}"
@@ -56,6 +56,10 @@ class CellCheck:
             moved = f"; {len(self.moved)} of {self.queries} queries differ ({first})"
         return (f"{'OK  ' if self.ok else 'FAIL'} {self.cell} {self.metric}: stored {self.stored:.6f} new {new}{diff} "
                 f"(tolerance {self.tolerance:g}){moved}")
+
+
+def _within(diff: float, tolerance: float) -> bool:
+    return diff <= tolerance + 1e-12  # the stored scores carry 6 decimals
 
 
 def _cell_names(record: Record) -> list[tuple[str, Any, str]]:
@@ -151,7 +155,7 @@ def _compare(chosen, new_groups, metrics, tol) -> list[CellCheck]:
                 continue
             new = got[1][metric]
             diff = max(abs(a - b) for a, b in zip(stored, new))
-            moved = tuple(q for q, a, b in zip(group.qids, stored, new) if abs(a - b) > tol + 1e-12)
+            moved = tuple(q for q, a, b in zip(group.qids, stored, new) if not _within(abs(a - b), tol))
             checks.append(CellCheck(name, metric, mean, sum(new) / len(new), diff, tol, moved, len(stored)))
     return checks
 
