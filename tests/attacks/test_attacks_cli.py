@@ -241,7 +241,7 @@ def test_cli_judge_and_min_sim(xquad_dir, tmp_path, resources_dir, monkeypatch):
             "--lang", "en", "--limit", "10", "--attack", SYN]
     res = CliRunner().invoke(cli, [*base, "--min-sim", "calibrated", "--out", str(tmp_path / "c")])
     assert res.exit_code == 0, res.output
-    assert names == ["me5-small-q4"] and "dropped (sim)" in res.output  # the default judge under --min-sim
+    assert names == ["me5-small-f64"] and "dropped (sim)" in res.output  # the default judge under --min-sim
     m = json.loads((tmp_path / "c" / "manifest.json").read_text())
     assert m["judge"]["min_sim"] == "calibrated" and m["judge"]["floor"] == {"en": 0.5}
     res = CliRunner().invoke(cli, [*base, "--judge", "other", "--min-sim", "0.7", "--out", str(tmp_path / "c")])

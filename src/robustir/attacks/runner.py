@@ -39,7 +39,7 @@ __all__ = [
     "run_attacks",
 ]
 
-DEFAULT_JUDGE = "me5-small-q4"
+DEFAULT_JUDGE = "me5-small-f64"  # the same similarities on every CPU (judge.Float64E5)
 CALIBRATED = "calibrated"  # --min-sim calibrated: the judge's own floor for each language
 
 

@@ -32,7 +32,7 @@ from robustir.cli.options import (
 @alias_option("--limit", "limit", type=click.IntRange(min=1))
 @click.option("--model", default=None, help="Victim retriever for adversarial.* attacks (registry name or local folder).")
 @click.option("--judge", default=None, metavar="NAME",
-              help="Meaning-similarity judge: rows of word-substituting attacks record its `sim` (default me5-small-q4 when --min-sim is given).")
+              help="Meaning-similarity judge: rows of word-substituting attacks record its `sim` (default me5-small-f64, the same numbers on every CPU, when --min-sim is given; me5-small-q4 is faster, muse-v3 independent of e5).")
 @click.option("--min-sim", default=None, metavar="FLOAT|calibrated",
               help="Retry word-substituting perturbations with judge similarity below this (0-1, or 'calibrated': the judge's floor per language), then drop the query.")
 @click.option("--overwrite", is_flag=True, help="Replace --out even if it holds something other than an attacked set.")

@@ -16,8 +16,8 @@ from robustir.cli.options import resources_option
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html"]), default="text", show_default=True, help="Output format (html: one self-contained page); with --suite both md and html are written.")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Write the report to this file (default: stdout); with --suite the folder (default leaderboards/<suite>).")
-@click.option("--judge", default=None, help="Meaning-fidelity judge (me5-small-q4, muse-v3), or 'none' to skip the similarity "
-              "[default: me5-small-q4; with --suite muse-v3, independent of the suite's filter judge].")
+@click.option("--judge", default=None, help="Meaning-fidelity judge (me5-small-f64, me5-small-q4, muse-v3), or 'none' to skip the similarity "
+              "[default: me5-small-f64; with --suite muse-v3, independent of the suite's filter judge].")
 @click.option("--samples", default=None, type=click.IntRange(min=0), help="Before/after pairs shown per attack and language [default: 5; with --suite 3].")
 @click.option("--max-rows", default=None, type=click.IntRange(min=1), help="Audit a seeded sample of at most this many rows per set [default: all; with --suite 300].")
 @click.option("--floor", default=None, type=click.FloatRange(-1.0, 1.0), help="A fixed similarity floor for every language (e.g. 0.8) instead of the judge's calibrated ones.")
@@ -60,7 +60,7 @@ def audit_cmd(attacked_dir: Path | None, suite: str | None, data_dirs: tuple[str
         return
     if data_dirs or resources is not None:
         raise RobustirError("--data-dir and --resources go with --suite (an attacked folder already holds its sets)")
-    judge = "me5-small-q4" if judge is None else judge
+    judge = "me5-small-f64" if judge is None else judge
     report = render(audit_folder(attacked_dir, judge=None if judge == "none" else judge,
                                  samples=5 if samples is None else samples, seed=seed, max_rows=max_rows, floor=floor), fmt)
     if out_file is None:

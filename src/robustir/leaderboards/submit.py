@@ -186,13 +186,15 @@ def attack_cache(suite: Suite, task: SuiteTask, data_dir: Path | None, resources
 def _set_checksums(folder: Path) -> dict[str, dict[str, Any]]:
     """file name -> checksums of every attacked set in a folder: ``sha256`` of the file (as its
     manifest records it), ``texts`` (sha256 over each row's query id, languages, original and
-    perturbed text: what scoring reads) and ``judged`` (the rows carry a judge's similarity).
+    perturbed text: what scoring reads), ``judged`` (the rows carry a judge's similarity) and
+    ``judge`` (its name, or None).
 
     The two differ for judge-filtered sets: the similarity is a float from the judge encoder,
     whose last digits depend on the CPU's floating point, so the file of a set rebuilt on
     another machine can differ while its texts are the same."""
     manifest = read_json(folder / "manifest.json")
     judged = isinstance(manifest.get("judge"), dict)
+    judge = manifest["judge"].get("name") if judged else None
     lexicons = _lexicons_of(manifest)
     out: dict[str, dict[str, Any]] = {}
     for s in manifest.get("sets", []):
@@ -202,7 +204,7 @@ def _set_checksums(folder: Path) -> dict[str, dict[str, Any]]:
         for _lineno, row in iter_jsonl(folder / s["file"]):
             fields = [row.get("query_id"), row.get("lang"), row.get("query_lang"), row.get("original"), row.get("perturbed")]
             h.update((json.dumps(fields, ensure_ascii=False) + "\n").encode("utf-8"))
-        out[s["file"]] = {"sha256": s["sha256"], "texts": h.hexdigest(), "judged": judged, "lexicons": lexicons}
+        out[s["file"]] = {"sha256": s["sha256"], "texts": h.hexdigest(), "judged": judged, "judge": judge, "lexicons": lexicons}
     return out
 
 
@@ -481,6 +483,17 @@ JUDGE_BORDER_HINT = ("; a judge-filtered set: a candidate within about 1e-3 of t
                      "in a query or two; the cells below show which scores moved")
 
 
+# Said instead for a judge whose numbers are the same on every CPU (robustir.attacks.judge.FLOAT64).
+EXACT_JUDGE_HINT = ("; filtered by {judge}, whose similarities are the same on every CPU (float64), so the difference "
+                    "is not the judge's floating point: another code, lexicon or judge release made it")
+
+
+def _judge_hint(judge: str | None) -> str:
+    from robustir.attacks.judge import FLOAT64
+
+    return EXACT_JUDGE_HINT.format(judge=judge) if judge in FLOAT64 else JUDGE_BORDER_HINT
+
+
 def verify_manifests(record: Record, rebuilt: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Integrity lines comparing the attacked-set checksums a record stores with the rebuilt
     sets' (`_set_checksums`): OK, FAIL for a difference in what scoring reads, or DIFF where the
@@ -505,7 +518,7 @@ def verify_manifests(record: Record, rebuilt: Mapping[str, Mapping[str, Any]]) -
             lines.append(f"OK   {head}; texts identical ({new['texts'][:12]}), only the judge's similarity digits differ "
                          "(CPU-dependent floating point)" if same else
                          f"FAIL {head}; texts differ (stored {str(texts[name])[:12]} rebuilt {new['texts'][:12]})"
-                         + (JUDGE_BORDER_HINT if new.get("judged") else ""))
+                         + (_judge_hint(new.get("judge")) if new.get("judged") else ""))
         elif new.get("judged"):
             lines.append(f"DIFF {head}; a judge-filtered set: its rows carry the judge's similarity, whose last digits can depend "
                          "on the CPU, and this record stores no text checksum, so the re-scored cells decide")

@@ -126,9 +126,12 @@ class Suite:
             if model.get("name") == judge:
                 return judge, tuple(labels)
             try:
+                from robustir.attacks.judge import JUDGES
                 from robustir.models import get_spec
 
-                same = get_spec(judge).checkpoint == model.get("checkpoint") and model.get("checkpoint")
+                encoder = JUDGES[judge][0] if judge in JUDGES else judge  # me5-small-f64 runs me5-small's weights
+                same = model.get("name") == encoder or (
+                    get_spec(encoder).checkpoint == model.get("checkpoint") and model.get("checkpoint"))
             except Exception:  # noqa: BLE001  (an unknown judge name: only the exact name matches)
                 same = False
             if same:
