@@ -41,10 +41,11 @@ from robustir.attacks.families._wordswap import (
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.attacks.lexicons import OMW_FILES, THESAURUS_FILES, thesaurus, wordnets
 from robustir.text.stopwords import is_function_word
+from robustir.text.arabic import arabic_prefix
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
-__all__ = ["Synonym", "arabic_synonyms", "german_synonyms", "synonyms", "thesaurus_langs", "votes"]
+__all__ = ["Synonym", "arabic_prefix", "arabic_synonyms", "german_synonyms", "synonyms", "thesaurus_langs", "votes"]
 
 SOURCES = ("any", "wordnet", "thesaurus")
 # Thesauri present in the reference layout (shared/data/resources/libreoffice-thesauri): the
@@ -176,12 +177,6 @@ def german_synonyms(word: str, *, first: bool = False, source: str = "any") -> l
     return [c for c in synonyms(word, "de", source=source, revision="v3") if c[:1].islower()]
 
 
-# Arabic proclitics written onto a word with the article (wa-/bi-/fa-/li- + al-, al-) and the
-# shortest stem each may carry: a shorter remainder is more likely part of the word itself
-# (والدين "parents" is no wa-al-din).
-_AR_PREFIXES = (("وال", 4), ("بال", 4), ("فال", 4), ("لل", 4), ("ال", 3))
-
-
 def arabic_synonyms(word: str, *, source: str = "any") -> list[str]:
     """Synonyms of an Arabic word under revision v3: the word as written, else, when it carries
     the article (and a proclitic), synonyms of its stem with the same prefix put back
@@ -189,11 +184,10 @@ def arabic_synonyms(word: str, *, source: str = "any") -> list[str]:
     found = synonyms(word, "ar", source=source, revision="v3")
     if found:
         return list(found)
-    for prefix, shortest in _AR_PREFIXES:
-        stem = word[len(prefix):]
-        if word.startswith(prefix) and len(stem) >= shortest:
-            return [prefix + c for c in synonyms(stem, "ar", source=source, revision="v3")
-                    if not c.startswith("ال") and " " not in c]
+    prefix = arabic_prefix(word)
+    if prefix:
+        return [prefix + c for c in synonyms(word[len(prefix):], "ar", source=source, revision="v3")
+                if not c.startswith("ال") and " " not in c]
     return []
 
 

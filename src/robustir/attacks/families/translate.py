@@ -31,6 +31,7 @@ from robustir.attacks.families._wordswap import (
     variant,
 )
 from robustir.text.analysis import korean_morphemes
+from robustir.text.arabic import LIGHT_VERBS, arabic_prefix, same_root, transliterates
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.text.segment import tokenize
 from robustir.text.stopwords import is_function_word
@@ -38,7 +39,7 @@ from robustir.errors import RobustirError
 from robustir.languages import MLDR_LANGS, UNSEGMENTED
 from robustir.types import Perturbation
 
-__all__ = ["PivotParaphrase", "Translate", "BackTranslation", "resolve_pivot", "dictionary_translate"]
+__all__ = ["PivotParaphrase", "Translate", "BackTranslation", "arabic_round_trips", "resolve_pivot", "dictionary_translate"]
 
 _LANGS = tuple(MLDR_LANGS)
 _SYNONYM_LANGS = frozenset(_LANGS)
@@ -76,8 +77,11 @@ class PivotParaphrase(Attack):
         Param("revision", str, "v2",
               "v2: the rules suite v2 was built with; v3: Chinese words also looked up in Traditional "
               "characters (OpenCC), and a Chinese round trip kept only when a wordnet also relates the "
-              "two words (through English alone, homonyms: 转换 -> 变形); other languages as v2",
-              choices=("v2", "v3"), omit_default=True),
+              "two words (through English alone, homonyms: 转换 -> 变形); other languages as v2; "
+              "v4: v3, and in Arabic the replacement keeps the word's article and proclitic "
+              "(الشركة never becomes bare رفقة; a definite word's stem is round-tripped and the "
+              "prefix put back)",
+              choices=("v2", "v3", "v4"), omit_default=True),
     )
     resource = "muse"
     substitutes_words = True
@@ -88,9 +92,12 @@ class PivotParaphrase(Attack):
 
     def perturb(self, text: str, *, lang: str, rng: np.random.Generator) -> Perturbation:
         pivot = resolve_pivot(self.config["pivot"], lang)
-        v3_zh = self.config["revision"] == "v3" and lang == "zh"
+        revision = self.config["revision"]
+        v3_zh = revision in ("v3", "v4") and lang == "zh"
 
         def replace(slot: Slot) -> list[str]:
+            if revision == "v4" and lang == "ar":
+                return arabic_round_trips(slot.word, pivot, pos=slot.pos)
             found = round_trips(slot.word, lang, pivot, pos=slot.pos, variants=v3_zh, wordnet_vote=v3_zh)
             return [match_case(slot.word, c) if lang in CASED else c for c in found]
 
@@ -136,6 +143,49 @@ def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via
         support = {b: n + int(b in lexical) for b, n in support.items()}
     ranked = sorted((b for b, n in support.items() if n >= 2), key=lambda b: -support[b])
     return [b for b in ranked if same_script(b, lang) and not is_function_word(b, lang) and not foreign_english(b, lang)]
+
+
+def _join_ar(prefix: str, stem: str) -> str:
+    # li- + al- before a stem that starts with lam writes two lams, not three (للعبة, not لللعبة)
+    return "ل" + stem if prefix == "لل" and stem.startswith("ل") else prefix + stem
+
+
+def _spells_english(word: str, n: int, also: tuple[str, ...] = ()) -> bool:
+    """The Arabic word spells one of its first `n` English translations (or of `also`): a
+    name or a loan."""
+    return any(transliterates(word, t) for t in (*translations(word, "ar", "en")[:n], *also))
+
+
+def arabic_round_trips(word: str, pivot: str, *, pos: str | None = None) -> list[str]:
+    """Round trips of an Arabic word under revision v4. MUSE lists Arabic words both bare and
+    with the article, and English marks neither, so a plain round trip mixes them: عدد "number
+    (of)" -> الرقم "the digit", الشركة "the company" -> رفقة "companionship". It also lists
+    English words spelled in Arabic letters (المدينة -> city -> سيتي, فاز "won" -> وون), and
+    forms of the word itself (يقول "he says" -> تقول "she says", خارج -> خرج). So:
+    - a word that spells its own English translation is a name or a loan (جون john, لوك luke,
+      كارولينا carolina), which Arabic cannot mark with capitals: it is left alone, as are the
+      light verbs of a verbal noun (تم بناء "was built", قام بـ);
+    - a candidate that spells an English translation (its own or the word's) is dropped, and so
+      is one of the word's root (`same_root`);
+    - a candidate is kept only with the word's own article and proclitic (`arabic_prefix`); a
+      definite word with none left has its bare stem round-tripped and the prefix put back
+      (الحصن -> القلعة; للمباراة -> للعبة)."""
+    if word in LIGHT_VERBS or _spells_english(word, 2):
+        return []
+    mine = translations(word, "ar", "en")[:3]
+
+    def ok(c: str) -> bool:
+        return not same_root(word, c) and not _spells_english(c, 3, mine)
+
+    agrees = arabic_prefix(word, loose=True)
+    found = [c for c in round_trips(word, "ar", pivot, pos=pos)
+             if arabic_prefix(c, loose=True) == agrees and ok(c)]
+    prefix = arabic_prefix(word)
+    if prefix and not found and not _spells_english(word[len(prefix):], 2):
+        stem = word[len(prefix):]
+        found = [_join_ar(prefix, c) for c in round_trips(stem, "ar", pivot, pos=pos)
+                 if not arabic_prefix(c, loose=True) and not c.startswith("ال") and " " not in c and ok(c)]
+    return found
 
 
 def dictionary_translate(text: str, src: str, tgt: str) -> tuple[str, int]:
