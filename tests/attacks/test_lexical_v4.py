@@ -12,7 +12,8 @@ import pytest
 
 from robustir.attacks import build
 from robustir.attacks.lexicons import set_resource_dir
-from robustir.text.arabic import arabic_prefix, consonants_en, root_key, same_root, transliterates
+from robustir.text.arabic import arabic_prefix, root_key, same_root, transliterates
+from robustir.text.translit import respelling, skeleton, spells
 
 
 @pytest.mark.parametrize(("word", "prefix", "loose"), [
@@ -39,9 +40,23 @@ def test_transliterates(arabic: str, english: str, spells: bool) -> None:
 
 
 def test_english_skeletons() -> None:
-    assert consonants_en("national") == "nxnl"  # -tion- is sh
-    assert consonants_en("phone") == "fn" and consonants_en("quick") == "k"
-    assert consonants_en("box") == "bks" and consonants_en("shop") == "xb"
+    assert skeleton("national", english=True) == "nsnl"  # -tion- is sh, which falls with s
+    assert skeleton("phone", english=True) == "fn" and skeleton("quick", english=True) == "k"
+    assert skeleton("box", english=True) == "bks" and skeleton("church", english=True) == "srs"
+
+
+@pytest.mark.parametrize(("word", "english", "spelled"), [
+    ("थॉमस", "thomas", True), ("चैम्पियनशिप", "championship", True), ("रिकॉर्ड", "record", True),
+    ("प्लेयर", "player", True), ("сити", "city", True), ("фильм", "film", True), ("ポイント", "point", True),
+    ("खिलाड़ी", "player", False), ("समूह", "group", False), ("игрок", "player", False), ("кино", "film", False),
+])
+def test_spells_in_other_scripts(word: str, english: str, spelled: bool) -> None:
+    assert spells(word, english) is spelled
+
+
+def test_respelling() -> None:
+    assert respelling("स्थित", "स्तिथ") and respelling("थॉमस", "थामस") and respelling("वाली", "वली")
+    assert not respelling("समय", "वक्त") and not respelling("उम्र", "आयु") and not respelling("", "")
 
 
 @pytest.mark.parametrize(("a", "b", "same"), [
@@ -112,3 +127,29 @@ def test_pivot_v4_is_v3_outside_arabic(muse) -> None:
         return {op.split(":", 1)[1] for s in range(12) for op in pipe.perturb(text, lang="zh", qid="q", seed=s).ops}
 
     assert ops("v4") == ops("v3") != set()
+
+
+@pytest.mark.parametrize(("word", "lang", "wrong"), [
+    ("थॉमस", "hi", "थामस"),        # a name respelled
+    ("रिकॉर्ड", "hi", "रेकार्ड"),     # a loan respelled
+    ("स्थित", "hi", "स्तिथ"),        # "located" misspelled
+    ("समूह", "hi", "ग्रुप"),         # "group" spelled in Devanagari
+    ("поля", "ru", "филд"),         # "fields" -> "field" spelled in Cyrillic
+])
+def test_v4_hindi_and_russian_drop_respellings_and_spelled_english(muse, word: str, lang: str, wrong: str) -> None:
+    from robustir.attacks.families.translate import loan_aware_round_trips, round_trips
+
+    assert wrong in round_trips(word, lang, "en")  # what v3 does
+    assert wrong not in loan_aware_round_trips(word, lang, "en")
+
+
+def test_v4_hindi_keeps_native_paraphrases(muse) -> None:
+    from robustir.attacks.families.translate import loan_aware_round_trips
+
+    assert "वक्त" in loan_aware_round_trips("समय", "hi", "en")
+    assert "आयु" in loan_aware_round_trips("उम्र", "hi", "en")
+    text = "थॉमस ने कितने रिकॉर्ड बनाए और उनकी उम्र क्या थी?"
+    outs = [build("paraphrase.pivot(rate=1.0,revision=v4)").perturb(text, lang="hi", qid=f"q{s}", seed=s) for s in range(6)]
+    assert any(r.changed for r in outs)
+    for r in outs:
+        assert r.perturbed.startswith("थॉमस ने कितने रिकॉर्ड "), r.ops

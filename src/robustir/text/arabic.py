@@ -3,14 +3,13 @@ word (a name or a loan: بول "Paul", سيتي "city") from an Arabic one.
 
 Arabic writes no case, so names cannot be found by capitals; but MUSE's ar-en dictionary
 translates a name or a loan by the English word it spells (جون -> john, بوينت -> point).
-`transliterates` compares the consonant skeletons of the two spellings.
+`transliterates` compares the two spellings (`robustir.text.translit`).
 """
 from __future__ import annotations
 
-import re
+from robustir.text.translit import spells
 
-__all__ = ["AR_PREFIXES", "LIGHT_VERBS", "arabic_prefix", "consonants_ar", "consonants_en", "root_key", "same_root",
-           "transliterates"]
+__all__ = ["AR_PREFIXES", "LIGHT_VERBS", "arabic_prefix", "root_key", "same_root", "transliterates"]
 
 # Each with the shortest stem it may carry: a shorter remainder is more likely part of the
 # word itself (والدين "parents" is no wa-al-din).
@@ -28,48 +27,10 @@ def arabic_prefix(word: str, *, loose: bool = False) -> str:
     return ""
 
 
-# Consonant classes shared by both spellings. Vowels, the glides (w, y / و, ي), h and the
-# Arabic letters English has no sound for (ع, ح, hamza) are left out; b/p, f/v, g/j, k/q/c
-# and the emphatic/plain pairs fall together, as transliteration merges them.
-_AR = {
-    "ب": "b", "ت": "t", "ط": "t", "ث": "t", "ذ": "d", "د": "d", "ض": "d", "ج": "g", "غ": "g",
-    "ق": "k", "ك": "k", "خ": "k", "ر": "r", "ز": "z", "ظ": "z", "س": "s", "ص": "s", "ش": "x",
-    "ف": "f", "ل": "l", "م": "m", "ن": "n", "پ": "b", "ڤ": "f", "گ": "g", "چ": "x",
-}
-_EN_DIGRAPHS = (  # in this order: x first, since "x" then stands for sh
-    (re.compile(r"x"), "ks"), (re.compile(r"ti(?=[aeiou])|sh|ch"), "x"), (re.compile(r"ph"), "f"),
-    (re.compile(r"th"), "t"), (re.compile(r"ck|qu?"), "k"), (re.compile(r"c(?=[eiy])"), "s"),
-)
-_EN = {"b": "b", "p": "b", "t": "t", "d": "d", "g": "g", "j": "g", "k": "k", "c": "k", "r": "r",
-       "z": "z", "s": "s", "f": "f", "v": "f", "l": "l", "m": "m", "n": "n", "x": "x"}
-
-
-def _collapse(s: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", s)
-
-
-def consonants_ar(word: str) -> str:
-    """The consonant skeleton of an Arabic spelling (بوينت -> bnt)."""
-    return _collapse("".join(_AR.get(ch, "") for ch in word))
-
-
-def consonants_en(word: str) -> str:
-    """The consonant skeleton of an English spelling (point -> bnt, national -> nxnl)."""
-    s = word.casefold()
-    for pattern, repl in _EN_DIGRAPHS:
-        s = pattern.sub(repl, s)
-    return _collapse("".join(_EN.get(ch, "") for ch in s))
-
-
 def transliterates(arabic: str, english: str) -> bool:
-    """True if the Arabic word spells the English one (جون/john, سيتي/city, ناشيونال/national):
-    their consonant skeletons are equal and not empty, or, from three Arabic consonants on,
-    equal but for one English letter not sounded (كاسل/castle)."""
-    a = consonants_ar(arabic[len(arabic_prefix(arabic, loose=True)):])
-    e = consonants_en(english)
-    if not a or a == e:
-        return bool(a)
-    return len(a) >= 3 and len(e) == len(a) + 1 and any(e[:i] + e[i + 1:] == a for i in range(len(e)))
+    """True if the Arabic word, its article set aside, spells the English one (جون/john,
+    سيتي/city, الناشيونال/national; `robustir.text.translit.spells`)."""
+    return spells(arabic[len(arabic_prefix(arabic, loose=True)):], english)
 
 
 # Verbs Arabic uses as auxiliaries of a verbal noun (تم بناء "was built", قام بتأسيس "founded"):

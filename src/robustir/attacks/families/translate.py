@@ -32,6 +32,7 @@ from robustir.attacks.families._wordswap import (
 )
 from robustir.text.analysis import korean_morphemes
 from robustir.text.arabic import LIGHT_VERBS, arabic_prefix, same_root, transliterates
+from robustir.text.translit import respelling, spells
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.text.segment import tokenize
 from robustir.text.stopwords import is_function_word
@@ -78,9 +79,11 @@ class PivotParaphrase(Attack):
               "v2: the rules suite v2 was built with; v3: Chinese words also looked up in Traditional "
               "characters (OpenCC), and a Chinese round trip kept only when a wordnet also relates the "
               "two words (through English alone, homonyms: 转换 -> 变形); other languages as v2; "
-              "v4: v3, and in Arabic the replacement keeps the word's article and proclitic "
-              "(الشركة never becomes bare رفقة; a definite word's stem is round-tripped and the "
-              "prefix put back)",
+              "v4: v3, and in Arabic, Hindi and Russian names and loans that spell their English "
+              "translation are left alone (جون, थॉमस) and candidates that spell an English word or "
+              "respell the word are dropped (سيتي, स्तिथ); in Arabic the replacement also keeps the "
+              "word's article and proclitic (الشركة never becomes bare رفقة) and is no form of the "
+              "word itself (يقول -> تقول)",
               choices=("v2", "v3", "v4"), omit_default=True),
     )
     resource = "muse"
@@ -98,6 +101,8 @@ class PivotParaphrase(Attack):
         def replace(slot: Slot) -> list[str]:
             if revision == "v4" and lang == "ar":
                 return arabic_round_trips(slot.word, pivot, pos=slot.pos)
+            if revision == "v4" and lang in LOAN_AWARE:
+                return loan_aware_round_trips(slot.word, lang, pivot, pos=slot.pos)
             found = round_trips(slot.word, lang, pivot, pos=slot.pos, variants=v3_zh, wordnet_vote=v3_zh)
             return [match_case(slot.word, c) if lang in CASED else c for c in found]
 
@@ -145,14 +150,41 @@ def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via
     return [b for b in ranked if same_script(b, lang) and not is_function_word(b, lang) and not foreign_english(b, lang)]
 
 
+# Languages whose script shows an English name or loan only by its sound (no capitals), and
+# where MUSE's candidates that spell an English word are mostly wrong (खिलाड़ी "player" ->
+# प्लेयर, игрок -> плеер "media player", поля -> филд). Arabic has its own rules below.
+# Japanese and Korean are left as v3: they write loans as ordinary words, and a loan source
+# often has a good native paraphrase (シーズン -> 季節, 커뮤니티 -> 공동체).
+LOAN_AWARE = frozenset({"hi", "ru"})
+
+
+def _spells_own(word: str, lang: str, n: int, also: tuple[str, ...] = ()) -> bool:
+    """`word` spells one of its first `n` English translations (or one of `also`)."""
+    return any(spells(word, t) for t in (*translations(word, lang, "en")[:n], *also))
+
+
+def loan_aware_round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None) -> list[str]:
+    """Round trips under revision v4 in Hindi and Russian: a word that spells its first
+    English translation is a name or a loan (थॉमस thomas, रिकॉर्ड record) and is left alone; a
+    candidate that sounds like the word is a respelling (स्थित -> स्तिथ) and is dropped, and so
+    is one that spells its own first translation or one of the word's first three (समूह "group"
+    -> ग्रुप). Only first translations speak for the word itself: MUSE lists romanised Hindi
+    beside the English (वक्त -> time, waqt)."""
+    if _spells_own(word, lang, 1):
+        return []
+    mine = translations(word, lang, "en")[:3]
+    return [c for c in round_trips(word, lang, pivot, pos=pos)
+            if not respelling(word, c) and not _spells_own(c, lang, 1, mine)]
+
+
 def _join_ar(prefix: str, stem: str) -> str:
     # li- + al- before a stem that starts with lam writes two lams, not three (للعبة, not لللعبة)
     return "ل" + stem if prefix == "لل" and stem.startswith("ل") else prefix + stem
 
 
 def _spells_english(word: str, n: int, also: tuple[str, ...] = ()) -> bool:
-    """The Arabic word spells one of its first `n` English translations (or of `also`): a
-    name or a loan."""
+    """The Arabic word, its article set aside, spells one of its first `n` English
+    translations (or one of `also`): a name or a loan."""
     return any(transliterates(word, t) for t in (*translations(word, "ar", "en")[:n], *also))
 
 
@@ -162,26 +194,26 @@ def arabic_round_trips(word: str, pivot: str, *, pos: str | None = None) -> list
     (of)" -> الرقم "the digit", الشركة "the company" -> رفقة "companionship". It also lists
     English words spelled in Arabic letters (المدينة -> city -> سيتي, فاز "won" -> وون), and
     forms of the word itself (يقول "he says" -> تقول "she says", خارج -> خرج). So:
-    - a word that spells its own English translation is a name or a loan (جون john, لوك luke,
+    - a word that spells its first English translation is a name or a loan (جون john, لوك luke,
       كارولينا carolina), which Arabic cannot mark with capitals: it is left alone, as are the
       light verbs of a verbal noun (تم بناء "was built", قام بـ);
-    - a candidate that spells an English translation (its own or the word's) is dropped, and so
-      is one of the word's root (`same_root`);
+    - a candidate that spells its own first translation or one of the word's first three is
+      dropped (سيتي city, الكاسل castle), and so is one of the word's root (`same_root`);
     - a candidate is kept only with the word's own article and proclitic (`arabic_prefix`); a
       definite word with none left has its bare stem round-tripped and the prefix put back
       (الحصن -> القلعة; للمباراة -> للعبة)."""
-    if word in LIGHT_VERBS or _spells_english(word, 2):
+    if word in LIGHT_VERBS or _spells_english(word, 1):
         return []
     mine = translations(word, "ar", "en")[:3]
 
     def ok(c: str) -> bool:
-        return not same_root(word, c) and not _spells_english(c, 3, mine)
+        return not same_root(word, c) and not _spells_english(c, 1, mine)
 
     agrees = arabic_prefix(word, loose=True)
     found = [c for c in round_trips(word, "ar", pivot, pos=pos)
              if arabic_prefix(c, loose=True) == agrees and ok(c)]
     prefix = arabic_prefix(word)
-    if prefix and not found and not _spells_english(word[len(prefix):], 2):
+    if prefix and not found and not _spells_english(word[len(prefix):], 1):
         stem = word[len(prefix):]
         found = [_join_ar(prefix, c) for c in round_trips(stem, "ar", pivot, pos=pos)
                  if not arabic_prefix(c, loose=True) and not c.startswith("ال") and " " not in c and ok(c)]

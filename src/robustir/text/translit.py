@@ -1,0 +1,69 @@
+"""Is a word an English word spelled in another script? (a name or a loan: جون "John",
+थॉमस "Thomas", सिटी "city", сити). The word is romanised with `anyascii` and both spellings
+are reduced to consonant classes that transliteration keeps apart; MUSE translates a name or
+a loan by the English word it spells, so comparing a word with its own translations finds
+names in scripts without capitals.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["skeleton", "spells", "respelling"]
+
+# Sounds spelled with two letters; for English also x (ks), c (k, or s before e i y) and -ti-
+# before a vowel (nation), which other scripts write as they sound.
+_DIGRAPHS = ((re.compile(r"sh|ch|zh"), "s"), (re.compile(r"ph"), "f"), (re.compile(r"th"), "t"),
+             (re.compile(r"kh"), "k"), (re.compile(r"dh"), "d"), (re.compile(r"bh"), "b"),
+             (re.compile(r"ck|qu?"), "k"))
+# English gh is mostly silent (light, high); elsewhere it is a g (غ, घ). A romanised v is the
+# one letter of scripts that write v and w alike (व, в): it may stand for either.
+_ENGLISH = ((re.compile(r"gh"), ""), (re.compile(r"ti(?=[aeiou])"), "s"), (re.compile(r"c(?=[eiy])"), "s"),
+            (re.compile(r"c"), "k"))
+_OTHER = ((re.compile(r"gh"), "g"), (re.compile(r"v"), "V"))
+# Consonant classes: voicing pairs that scripts merge (b/p, f/v, g/j, k/q, s/sh, m/n) fall
+# together; vowels, glides (w, y) and h carry no class.
+_CLASS = str.maketrans({"p": "b", "v": "f", "j": "g", "q": "k", "c": "s", "x": "s", "m": "n",
+                        **{ch: None for ch in "aeiouwyh"}})
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str, *, english: bool = False) -> str:
+    """The consonant classes of a spelling, repeats merged (point -> bnt; بوينت -> bnt;
+    चैम्पियन -> snbn). A non-English word is romanised with anyascii first; its v (व, в,
+    which also write w) comes out as V."""
+    if english:
+        s = word.casefold().replace("x", "ks")
+    else:
+        from anyascii import anyascii
+
+        s = anyascii(word).casefold()
+    for pattern, repl in _DIGRAPHS:
+        s = pattern.sub(repl, s)
+    for pattern, repl in _ENGLISH if english else _OTHER:  # after the digraphs: ch is one sound
+        s = pattern.sub(repl, s)
+    s = re.sub(r"[^a-zV]", "", s).translate(_CLASS)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _readings(word: str) -> set[str]:
+    sk = skeleton(word)
+    return {sk.replace("V", "f"), re.sub(r"(.)\1+", r"\1", sk.replace("V", ""))}
+
+
+def spells(word: str, english: str) -> bool:
+    """True if `word` (any script) spells the English word: equal skeletons, not empty, or from
+    three consonants on equal but for one English letter not sounded (كاسل/castle)."""
+    e = skeleton(english, english=True)
+    for a in _readings(word):
+        if a and (a == e or len(a) >= 3 and len(e) == len(a) + 1
+                  and any(e[:i] + e[i + 1:] == a for i in range(len(e)))):
+            return True
+    return False
+
+
+def respelling(a: str, b: str) -> bool:
+    """True if two words of one script sound the same (स्थित/स्तिथ, थॉमस/थामस): a spelling
+    variant, not another word."""
+    sa = skeleton(a)
+    return bool(sa) and sa == skeleton(b)
