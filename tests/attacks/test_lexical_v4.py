@@ -153,3 +153,39 @@ def test_v4_hindi_keeps_native_paraphrases(muse) -> None:
     assert any(r.changed for r in outs)
     for r in outs:
         assert r.perturbed.startswith("थॉमस ने कितने रिकॉर्ड "), r.ops
+
+
+def test_v4_on_real_arabic_and_hindi_questions(muse, shared_data: Path) -> None:
+    # The first 60 XQuAD-R questions (sentences not written for robustir): v4 still changes at
+    # least half of them, no Arabic swap changes the word's article or proclitic (v3: about a
+    # third of its swaps do), and no Hindi swap respells the word or spells an English word.
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "perf"))
+    from lexical_validity import queries
+    from robustir.attacks.families.translate import translations
+
+    mismatched = {}
+    for lang in ("ar", "hi"):
+        texts = queries(shared_data, lang, 60)
+        for rev in ("v3", "v4"):
+            pipe = build(f"paraphrase.pivot(revision={rev})")
+            res = [pipe.perturb(t, lang=lang, qid=f"{lang}-{i}", seed=0) for i, t in enumerate(texts)]
+            if rev == "v4":
+                assert sum(r.changed for r in res) >= len(res) / 2, (lang, sum(r.changed for r in res))
+            pairs = [op.split(":", 1)[1].split("->", 1) for r in res for op in r.ops]
+            if lang == "ar":
+                mismatched[rev] = sum(arabic_prefix(a, loose=True) != arabic_prefix(b, loose=True) for a, b in pairs)
+            elif rev == "v4":
+                for a, b in pairs:
+                    assert not respelling(a, b), (a, b)
+                    assert not any(spells(b, t) for t in translations(a, "hi", "en")[:3]), (a, b)
+    assert mismatched["v4"] == 0 and mismatched["v3"] >= 5, mismatched
+
+
+def test_v4_arabic_drops_respellings(muse) -> None:
+    from robustir.attacks.families.translate import arabic_round_trips, round_trips
+
+    # الثاني "the second" -> التاني, its colloquial spelling (th -> t), reached through its stem
+    assert "تاني" in round_trips("ثاني", "ar", "en")
+    assert not any(c.endswith("تاني") for c in arabic_round_trips("الثاني", "en"))

@@ -16,9 +16,10 @@ __all__ = ["skeleton", "spells", "respelling"]
 _DIGRAPHS = ((re.compile(r"sh|ch|zh"), "s"), (re.compile(r"ph"), "f"), (re.compile(r"th"), "t"),
              (re.compile(r"kh"), "k"), (re.compile(r"dh"), "d"), (re.compile(r"bh"), "b"),
              (re.compile(r"ck|qu?"), "k"))
-# English gh is mostly silent (light, high); elsewhere it is a g (غ, घ). A romanised v is the
+# English gh is a g first (ghost, Ghent) and mostly silent after (light, high); in
+# romanised text it is a g (غ, घ). A romanised v is the
 # one letter of scripts that write v and w alike (व, в): it may stand for either.
-_ENGLISH = ((re.compile(r"gh"), ""), (re.compile(r"ti(?=[aeiou])"), "s"), (re.compile(r"c(?=[eiy])"), "s"),
+_ENGLISH = ((re.compile(r"^gh"), "g"), (re.compile(r"gh"), ""), (re.compile(r"ti(?=[aeiou])"), "s"), (re.compile(r"c(?=[eiy])"), "s"),
             (re.compile(r"c"), "k"))
 _OTHER = ((re.compile(r"gh"), "g"), (re.compile(r"v"), "V"))
 # Consonant classes: voicing pairs that scripts merge (b/p, f/v, g/j, k/q, s/sh, m/n) fall

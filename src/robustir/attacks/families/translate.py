@@ -177,6 +177,10 @@ def loan_aware_round_trips(word: str, lang: str, pivot: str, *, pos: str | None 
             if not respelling(word, c) and not _spells_own(c, lang, 1, mine)]
 
 
+def _bare(word: str) -> str:
+    return word[len(arabic_prefix(word, loose=True)):]
+
+
 def _join_ar(prefix: str, stem: str) -> str:
     # li- + al- before a stem that starts with lam writes two lams, not three (للعبة, not لللعبة)
     return "ل" + stem if prefix == "لل" and stem.startswith("ل") else prefix + stem
@@ -198,7 +202,8 @@ def arabic_round_trips(word: str, pivot: str, *, pos: str | None = None) -> list
       كارولينا carolina), which Arabic cannot mark with capitals: it is left alone, as are the
       light verbs of a verbal noun (تم بناء "was built", قام بـ);
     - a candidate that spells its own first translation or one of the word's first three is
-      dropped (سيتي city, الكاسل castle), and so is one of the word's root (`same_root`);
+      dropped (سيتي city, الكاسل castle), and so is a form of the word (`same_root`) or a
+      respelling of it (الثاني -> التاني);
     - a candidate is kept only with the word's own article and proclitic (`arabic_prefix`); a
       definite word with none left has its bare stem round-tripped and the prefix put back
       (الحصن -> القلعة; للمباراة -> للعبة)."""
@@ -207,7 +212,7 @@ def arabic_round_trips(word: str, pivot: str, *, pos: str | None = None) -> list
     mine = translations(word, "ar", "en")[:3]
 
     def ok(c: str) -> bool:
-        return not same_root(word, c) and not _spells_english(c, 1, mine)
+        return not same_root(word, c) and not respelling(_bare(word), _bare(c)) and not _spells_english(c, 1, mine)
 
     agrees = arabic_prefix(word, loose=True)
     found = [c for c in round_trips(word, "ar", pivot, pos=pos)
