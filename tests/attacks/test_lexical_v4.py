@@ -189,3 +189,22 @@ def test_v4_arabic_drops_respellings(muse) -> None:
     # الثاني "the second" -> التاني, its colloquial spelling (th -> t), reached through its stem
     assert "تاني" in round_trips("ثاني", "ar", "en")
     assert not any(c.endswith("تاني") for c in arabic_round_trips("الثاني", "en"))
+
+
+def test_missing_anyascii_is_a_clear_error(monkeypatch) -> None:
+    import builtins
+
+    from robustir.errors import ResourceMissingError
+    from robustir.text import translit
+
+    real = builtins.__import__
+
+    def no_anyascii(name, *args, **kwargs):
+        if name == "anyascii":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_anyascii)
+    translit.skeleton.cache_clear()
+    with pytest.raises(ResourceMissingError, match=r"anyascii.*robustir\[segment\]"):
+        translit.skeleton("बॉल")

@@ -28,6 +28,18 @@ _CLASS = str.maketrans({"p": "b", "v": "f", "j": "g", "q": "k", "c": "s", "x": "
                         **{ch: None for ch in "aeiouwyh"}})
 
 
+def _romanise(word: str) -> str:
+    try:
+        from anyascii import anyascii
+    except ImportError:
+        from robustir.errors import ResourceMissingError
+
+        raise ResourceMissingError(
+            "telling names and loans in other scripts needs the anyascii package: pip install 'robustir[segment]'"
+        ) from None
+    return anyascii(word)
+
+
 @lru_cache(maxsize=65536)
 def skeleton(word: str, *, english: bool = False) -> str:
     """The consonant classes of a spelling, repeats merged (point -> bnt; بوينت -> bnt;
@@ -36,9 +48,7 @@ def skeleton(word: str, *, english: bool = False) -> str:
     if english:
         s = word.casefold().replace("x", "ks")
     else:
-        from anyascii import anyascii
-
-        s = anyascii(word).casefold()
+        s = _romanise(word).casefold()
     for pattern, repl in _DIGRAPHS:
         s = pattern.sub(repl, s)
     for pattern, repl in _ENGLISH if english else _OTHER:  # after the digraphs: ch is one sound
