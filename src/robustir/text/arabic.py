@@ -27,10 +27,10 @@ def arabic_prefix(word: str, *, loose: bool = False) -> str:
     return ""
 
 
-def transliterates(arabic: str, english: str) -> bool:
+def transliterates(arabic: str, english: str, *, shortest: int = 2) -> bool:
     """True if the Arabic word, its article set aside, spells the English one (جون/john,
     سيتي/city, الناشيونال/national; `robustir.text.translit.spells`)."""
-    return spells(arabic[len(arabic_prefix(arabic, loose=True)):], english)
+    return spells(arabic[len(arabic_prefix(arabic, loose=True)):], english, shortest=shortest)
 
 
 # Verbs Arabic uses as auxiliaries of a verbal noun (تم بناء "was built", قام بتأسيس "founded"):

@@ -169,6 +169,39 @@ def variant(word: str, cand: str, lang: str) -> bool:
     return common >= max(3, shortest - 2)
 
 
+# --- names and loans in scripts without capitals (revision v4) -----------------------------
+
+# Scripts where an English name or loan shows only by its sound, and MUSE's candidates that
+# spell an English word are mostly wrong (revision v4 of synonym and paraphrase.pivot).
+# Japanese and Korean write loans as ordinary words, with good native paraphrases (シーズン ->
+# 季節, 커뮤니티 -> 공동체), so they are not among them.
+NAMELESS = frozenset({"ar", "hi", "ru"})
+
+
+def spells_translation(word: str, lang: str, *, n: int = 1, also: tuple[str, ...] = (), shortest: int = 2) -> bool:
+    """`word` spells one of its first `n` MUSE English translations, or one of `also`
+    (`robustir.text.translit.spells`; an Arabic article set aside): a name or a loan (جون
+    john, थॉमस thomas), or an English word written in the language's letters (سيتي city).
+    Only first translations speak for the word itself: MUSE lists romanised Hindi beside the
+    English (वक्त -> time, waqt). `shortest`: see `spells` (1 to drop a candidate)."""
+    from robustir.text.arabic import transliterates
+    from robustir.text.translit import spells
+
+    match = transliterates if lang == "ar" else spells
+    return any(match(word, t, shortest=shortest) for t in (*translations(word, lang, "en")[:n], *also))
+
+
+def respells(word: str, cand: str, lang: str) -> bool:
+    """`cand` is `word` spelled another way (डॉक्टर/डाक्टर, स्थित/स्तिथ, الثاني/التاني; Arabic
+    articles set aside), not another word."""
+    from robustir.text.arabic import arabic_prefix
+    from robustir.text.translit import respelling
+
+    if lang == "ar":
+        word, cand = (w[len(arabic_prefix(w, loose=True)):] for w in (word, cand))
+    return respelling(word, cand)
+
+
 # --- Korean: stems and particles -----------------------------------------------------------
 
 _FUNCTIONAL = ("J", "E", "XSN", "XSV", "XSA", "VCP")

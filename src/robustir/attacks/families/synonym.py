@@ -28,11 +28,14 @@ import numpy as np
 from robustir.attacks.families._wordswap import (
     CASED,
     MULTIWORD,
+    NAMELESS,
     Slot,
     foreign_english,
     has_harakat,
     match_case,
+    respells,
     same_script,
+    spells_translation,
     strip_harakat,
     swap_words,
     translations,
@@ -41,7 +44,7 @@ from robustir.attacks.families._wordswap import (
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.attacks.lexicons import OMW_FILES, THESAURUS_FILES, thesaurus, wordnets
 from robustir.text.stopwords import is_function_word
-from robustir.text.arabic import arabic_prefix
+from robustir.text.arabic import LIGHT_VERBS, arabic_prefix, same_root
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
@@ -58,13 +61,17 @@ THESAURUS_LANGS = frozenset({"ar", "es", "it", "pt", "ru", "th"})
 # XQuAD-R, the English one (WordNet's senses, rarest included: player -> instrumentalist,
 # tackle -> rigging) made more wrong swaps than right ones (docs/attacks-lexical.md).
 V3_THESAURUS_LANGS = THESAURUS_LANGS | {"de"}
-REVISIONS = ("v2", "v3")
+REVISIONS = ("v2", "v3", "v4")
 REVISION = Param(
     "revision", str, "v2",
     "v2: the lexicons and rules suite v2 was built with (ar es it pt ru th thesauri), on every "
     "machine; v3: also the German thesaurus (OpenThesaurus), thesaurus entries marked as broader, "
     "related or colloquial dropped, German nouns swapped only for nouns of the same gender, put "
-    "in the replaced word's case and number; Arabic words with the article looked up by their stem",
+    "in the replaced word's case and number; Arabic words with the article looked up by their stem; "
+    "v4: v3, and in Arabic, Hindi and Russian names and loans that spell their English translation "
+    "are left alone (جون John is no خليج gulf), as are Arabic light verbs (قام), and a respelling, "
+    "an English word in the language's letters or an Arabic form of the word itself is no synonym "
+    "(डॉक्टर -> डाक्टर, نقطة -> دوت, توقف -> وقف)",
     choices=REVISIONS, omit_default=True)
 
 WORDNET_LANGS = frozenset(MLDR_LANGS) & frozenset(OMW_FILES)
@@ -73,8 +80,8 @@ _MIN_VOTES = 2  # a synonym two independent sources agree on (the word's intende
 
 
 def thesaurus_langs(revision: str = "v2") -> frozenset[str]:
-    """The languages whose thesaurus is used under `revision` (v2 or v3)."""
-    return V3_THESAURUS_LANGS if revision == "v3" else THESAURUS_LANGS
+    """The languages whose thesaurus is used under `revision` (v2, or v3 and v4)."""
+    return V3_THESAURUS_LANGS if revision in ("v3", "v4") else THESAURUS_LANGS
 
 
 def _thesaurus_on(lang: str, source: str, revision: str = "v2") -> bool:
@@ -115,11 +122,11 @@ def votes(word: str, lang: str, *, source: str = "any", pos: str | None = None,
     `mono` (the word has one sense in all the wordnets together, so its synonyms there are of
     that sense). Candidates are proposed by the chosen `source`; every source votes. In
     proposal order (thesaurus first: its senses are listed commonest first). `revision`: v2
-    or v3 (see REVISION)."""
+    v3 or v4 (see REVISION; v4 reads the lexicons as v3)."""
     found: dict[str, set[str]] = {}
     if _thesaurus_on(lang, "any" if source == "wordnet" else source, revision):
         key = strip_harakat(word) if lang == "ar" else word.casefold()
-        for s in thesaurus(lang, plain=revision == "v3").get(key, ()):
+        for s in thesaurus(lang, plain=revision in ("v3", "v4")).get(key, ()):
             found.setdefault(s, set()).add("thes")
     if lang in OMW_FILES:
         for n, wn in enumerate(wordnets(lang)):
@@ -224,9 +231,22 @@ class Synonym(Attack):
         source, revision = self.config["source"], self.config["revision"]
 
         def replace(slot: Slot) -> list[str]:
-            if revision == "v3" and lang == "de":
+            if revision == "v4" and lang in NAMELESS:
+                # a name or a loan (جون John, डॉक्टर), or an Arabic light verb (قام بـ "carried out")
+                if spells_translation(slot.word, lang) or lang == "ar" and slot.word in LIGHT_VERBS:
+                    return []
+                mine = translations(slot.word, lang, "en")[:3]
+                # no respelling, no English word in the letters (نقطة -> دوت), no Arabic form of
+                # the word itself (مجموعة -> جمع, توقف -> وقف)
+                return [c for c in lexical(slot)
+                        if not respells(slot.word, c, lang) and not spells_translation(c, lang, also=mine, shortest=1)
+                        and not (lang == "ar" and same_root(slot.word, c))]
+            return lexical(slot)
+
+        def lexical(slot: Slot) -> list[str]:
+            if revision in ("v3", "v4") and lang == "de":
                 return german_synonyms(slot.word, first=slot.first, source=source)
-            if revision == "v3" and lang == "ar":
+            if revision in ("v3", "v4") and lang == "ar":
                 return arabic_synonyms(slot.word, source=source)
             found = synonyms(slot.word, lang, source=source, pos=slot.pos, revision=revision)
             return [match_case(slot.word, c) if lang in CASED else c for c in found]

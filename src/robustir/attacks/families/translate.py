@@ -21,18 +21,20 @@ import numpy as np
 from robustir.attacks.families._wordswap import (
     CASED,
     MULTIWORD,
+    NAMELESS,
     Slot,
     foreign_english,
     korean_split,
     match_case,
+    respells,
     same_script,
+    spells_translation,
     swap_words,
     translations,
     variant,
 )
 from robustir.text.analysis import korean_morphemes
-from robustir.text.arabic import LIGHT_VERBS, arabic_prefix, same_root, transliterates
-from robustir.text.translit import respelling, spells
+from robustir.text.arabic import LIGHT_VERBS, arabic_prefix, same_root
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.text.segment import tokenize
 from robustir.text.stopwords import is_function_word
@@ -101,7 +103,7 @@ class PivotParaphrase(Attack):
         def replace(slot: Slot) -> list[str]:
             if revision == "v4" and lang == "ar":
                 return arabic_round_trips(slot.word, pivot, pos=slot.pos)
-            if revision == "v4" and lang in LOAN_AWARE:
+            if revision == "v4" and lang in NAMELESS:
                 return loan_aware_round_trips(slot.word, lang, pivot, pos=slot.pos)
             found = round_trips(slot.word, lang, pivot, pos=slot.pos, variants=v3_zh, wordnet_vote=v3_zh)
             return [match_case(slot.word, c) if lang in CASED else c for c in found]
@@ -150,19 +152,6 @@ def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via
     return [b for b in ranked if same_script(b, lang) and not is_function_word(b, lang) and not foreign_english(b, lang)]
 
 
-# Languages whose script shows an English name or loan only by its sound (no capitals), and
-# where MUSE's candidates that spell an English word are mostly wrong (खिलाड़ी "player" ->
-# प्लेयर, игрок -> плеер "media player", поля -> филд). Arabic has its own rules below.
-# Japanese and Korean are left as v3: they write loans as ordinary words, and a loan source
-# often has a good native paraphrase (シーズン -> 季節, 커뮤니티 -> 공동체).
-LOAN_AWARE = frozenset({"hi", "ru"})
-
-
-def _spells_own(word: str, lang: str, n: int, also: tuple[str, ...] = ()) -> bool:
-    """`word` spells one of its first `n` English translations (or one of `also`)."""
-    return any(spells(word, t) for t in (*translations(word, lang, "en")[:n], *also))
-
-
 def loan_aware_round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None) -> list[str]:
     """Round trips under revision v4 in Hindi and Russian: a word that spells its first
     English translation is a name or a loan (थॉमस thomas, रिकॉर्ड record) and is left alone; a
@@ -170,26 +159,16 @@ def loan_aware_round_trips(word: str, lang: str, pivot: str, *, pos: str | None 
     is one that spells its own first translation or one of the word's first three (समूह "group"
     -> ग्रुप). Only first translations speak for the word itself: MUSE lists romanised Hindi
     beside the English (वक्त -> time, waqt)."""
-    if _spells_own(word, lang, 1):
+    if spells_translation(word, lang):
         return []
     mine = translations(word, lang, "en")[:3]
     return [c for c in round_trips(word, lang, pivot, pos=pos)
-            if not respelling(word, c) and not _spells_own(c, lang, 1, mine)]
-
-
-def _bare(word: str) -> str:
-    return word[len(arabic_prefix(word, loose=True)):]
+            if not respells(word, c, lang) and not spells_translation(c, lang, also=mine, shortest=1)]
 
 
 def _join_ar(prefix: str, stem: str) -> str:
     # li- + al- before a stem that starts with lam writes two lams, not three (للعبة, not لللعبة)
     return "ل" + stem if prefix == "لل" and stem.startswith("ل") else prefix + stem
-
-
-def _spells_english(word: str, n: int, also: tuple[str, ...] = ()) -> bool:
-    """The Arabic word, its article set aside, spells one of its first `n` English
-    translations (or one of `also`): a name or a loan."""
-    return any(transliterates(word, t) for t in (*translations(word, "ar", "en")[:n], *also))
 
 
 def arabic_round_trips(word: str, pivot: str, *, pos: str | None = None) -> list[str]:
@@ -207,18 +186,18 @@ def arabic_round_trips(word: str, pivot: str, *, pos: str | None = None) -> list
     - a candidate is kept only with the word's own article and proclitic (`arabic_prefix`); a
       definite word with none left has its bare stem round-tripped and the prefix put back
       (الحصن -> القلعة; للمباراة -> للعبة)."""
-    if word in LIGHT_VERBS or _spells_english(word, 1):
+    if word in LIGHT_VERBS or spells_translation(word, "ar"):
         return []
     mine = translations(word, "ar", "en")[:3]
 
     def ok(c: str) -> bool:
-        return not same_root(word, c) and not respelling(_bare(word), _bare(c)) and not _spells_english(c, 1, mine)
+        return not same_root(word, c) and not respells(word, c, "ar") and not spells_translation(c, "ar", also=mine, shortest=1)
 
     agrees = arabic_prefix(word, loose=True)
     found = [c for c in round_trips(word, "ar", pivot, pos=pos)
              if arabic_prefix(c, loose=True) == agrees and ok(c)]
     prefix = arabic_prefix(word)
-    if prefix and not found and not _spells_english(word[len(prefix):], 1):
+    if prefix and not found and not spells_translation(word[len(prefix):], "ar"):
         stem = word[len(prefix):]
         found = [_join_ar(prefix, c) for c in round_trips(stem, "ar", pivot, pos=pos)
                  if not arabic_prefix(c, loose=True) and not c.startswith("ال") and " " not in c and ok(c)]
