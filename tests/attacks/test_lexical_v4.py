@@ -240,3 +240,44 @@ def test_synonym_v4_is_v3_outside_arabic_hindi_russian(muse) -> None:
         return {op.split(":", 1)[1] for s in range(12) for op in pipe.perturb(text, lang="es", qid="q", seed=s).ops}
 
     assert ops("v4") == ops("v3") != set()
+
+
+def test_synonym_v4_arabic_forms_light_verbs_and_spelled_english(muse) -> None:
+    from robustir.attacks.families.synonym import arabic_synonyms
+
+    # v3's candidates: a form of the word (توقف -> وقف, مجموعة -> جمع), "dot" in Arabic letters,
+    # and the light verb قام ("carried out", of قام بتأسيس) as "rose"
+    assert "وقف" in arabic_synonyms("توقف") and "جمع" in arabic_synonyms("مجموعة")
+    assert "دوت" in arabic_synonyms("نقطة") and "نهض" in arabic_synonyms("قام")
+    text = "متى توقف فريق المجموعة عن اللعب بعد أن قام بتسجيل نقطة؟"
+    pipe = build("synonym(rate=1.0,revision=v4)")
+    outs = [pipe.perturb(text, lang="ar", qid=f"q{s}", seed=s) for s in range(8)]
+    for r in outs:
+        words = r.perturbed.split()
+        assert "وقف" not in words and "دوت" not in words and "نهض" not in words and "الجمع" not in words, r.ops
+        assert "قام" in words, r.ops
+
+
+def test_synonym_v4_on_real_arabic_and_hindi_questions(muse, shared_data: Path) -> None:
+    # The first 120 XQuAD-R questions: v3 swaps names, respells and writes English in the
+    # letters; v4 never does, in either language.
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "perf"))
+    from lexical_validity import queries
+    from robustir.attacks.families._wordswap import respells, spells_translation, translations
+
+    def faults(lang: str, a: str, b: str) -> bool:
+        return (spells_translation(a, lang) or respells(a, b, lang)
+                or spells_translation(b, lang, also=translations(a, lang, "en")[:3], shortest=1)
+                or lang == "ar" and same_root(a, b))
+
+    for lang in ("ar", "hi"):
+        texts = queries(shared_data, lang, 120)
+        found = {}
+        for rev in ("v3", "v4"):
+            pipe = build(f"synonym(revision={rev})")
+            pairs = [op.split(":", 1)[1].split("->", 1) for i, t in enumerate(texts)
+                     for op in pipe.perturb(t, lang=lang, qid=f"{lang}-{i}", seed=0).ops]
+            found[rev] = [p for p in pairs if faults(lang, *p)]
+        assert found["v3"] and not found["v4"], (lang, found["v3"][:3], found["v4"][:3])
