@@ -191,6 +191,26 @@ def spells_translation(word: str, lang: str, *, n: int = 1, also: tuple[str, ...
     return any(match(word, t, shortest=shortest) for t in (*translations(word, lang, "en")[:n], *also))
 
 
+def left_alone(word: str, lang: str) -> bool:
+    """Revision v4: a word no swap touches: a name or a loan (it spells its first English
+    translation), or an Arabic light verb (تم بناء "was built", قام بـ "carried out")."""
+    from robustir.text.arabic import LIGHT_VERBS
+
+    return lang == "ar" and word in LIGHT_VERBS or spells_translation(word, lang)
+
+
+def drop_lookalikes(word: str, candidates: Sequence[str], lang: str) -> list[str]:
+    """Revision v4: `candidates` without respellings of `word` (डॉक्टर -> डाक्टर), English words
+    in the language's letters (its own first translation or one of the word's first three:
+    نقطة -> دوت, समूह -> ग्रुप) and, in Arabic, forms of the word itself (يقول -> تقول)."""
+    from robustir.text.arabic import same_root
+
+    mine = translations(word, lang, "en")[:3]
+    return [c for c in candidates
+            if not respells(word, c, lang) and not spells_translation(c, lang, also=mine, shortest=1)
+            and not (lang == "ar" and same_root(word, c))]
+
+
 def respells(word: str, cand: str, lang: str) -> bool:
     """`cand` is `word` spelled another way (डॉक्टर/डाक्टर, स्थित/स्तिथ, الثاني/التاني; Arabic
     articles set aside), not another word."""

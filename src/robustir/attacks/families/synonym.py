@@ -30,12 +30,12 @@ from robustir.attacks.families._wordswap import (
     MULTIWORD,
     NAMELESS,
     Slot,
+    drop_lookalikes,
     foreign_english,
     has_harakat,
+    left_alone,
     match_case,
-    respells,
     same_script,
-    spells_translation,
     strip_harakat,
     swap_words,
     translations,
@@ -44,7 +44,7 @@ from robustir.attacks.families._wordswap import (
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.attacks.lexicons import OMW_FILES, THESAURUS_FILES, thesaurus, wordnets
 from robustir.text.stopwords import is_function_word
-from robustir.text.arabic import LIGHT_VERBS, arabic_prefix, same_root
+from robustir.text.arabic import arabic_prefix
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
@@ -231,16 +231,8 @@ class Synonym(Attack):
         source, revision = self.config["source"], self.config["revision"]
 
         def replace(slot: Slot) -> list[str]:
-            if revision == "v4" and lang in NAMELESS:
-                # a name or a loan (جون John, डॉक्टर), or an Arabic light verb (قام بـ "carried out")
-                if spells_translation(slot.word, lang) or lang == "ar" and slot.word in LIGHT_VERBS:
-                    return []
-                mine = translations(slot.word, lang, "en")[:3]
-                # no respelling, no English word in the letters (نقطة -> دوت), no Arabic form of
-                # the word itself (مجموعة -> جمع, توقف -> وقف)
-                return [c for c in lexical(slot)
-                        if not respells(slot.word, c, lang) and not spells_translation(c, lang, also=mine, shortest=1)
-                        and not (lang == "ar" and same_root(slot.word, c))]
+            if revision == "v4" and lang in NAMELESS:  # names, loans, respellings (see _wordswap)
+                return [] if left_alone(slot.word, lang) else drop_lookalikes(slot.word, lexical(slot), lang)
             return lexical(slot)
 
         def lexical(slot: Slot) -> list[str]:

@@ -23,10 +23,11 @@ from robustir.attacks.families._wordswap import (
     MULTIWORD,
     NAMELESS,
     Slot,
+    drop_lookalikes,
     foreign_english,
     korean_split,
+    left_alone,
     match_case,
-    respells,
     same_script,
     spells_translation,
     swap_words,
@@ -34,7 +35,7 @@ from robustir.attacks.families._wordswap import (
     variant,
 )
 from robustir.text.analysis import korean_morphemes
-from robustir.text.arabic import LIGHT_VERBS, arabic_prefix, same_root
+from robustir.text.arabic import arabic_prefix
 from robustir.attacks.base import STRENGTH_PARAMS, Attack, Param, register
 from robustir.text.segment import tokenize
 from robustir.text.stopwords import is_function_word
@@ -153,17 +154,10 @@ def round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None, via
 
 
 def loan_aware_round_trips(word: str, lang: str, pivot: str, *, pos: str | None = None) -> list[str]:
-    """Round trips under revision v4 in Hindi and Russian: a word that spells its first
-    English translation is a name or a loan (थॉमस thomas, रिकॉर्ड record) and is left alone; a
-    candidate that sounds like the word is a respelling (स्थित -> स्तिथ) and is dropped, and so
-    is one that spells its own first translation or one of the word's first three (समूह "group"
-    -> ग्रुप). Only first translations speak for the word itself: MUSE lists romanised Hindi
-    beside the English (वक्त -> time, waqt)."""
-    if spells_translation(word, lang):
-        return []
-    mine = translations(word, lang, "en")[:3]
-    return [c for c in round_trips(word, lang, pivot, pos=pos)
-            if not respells(word, c, lang) and not spells_translation(c, lang, also=mine, shortest=1)]
+    """Round trips under revision v4 in Hindi and Russian: none for a name or a loan (थॉमस
+    thomas, रिकॉर्ड record: `left_alone`), and none that respells the word or spells an English
+    word (स्थित -> स्तिथ, समूह -> ग्रुप: `drop_lookalikes`)."""
+    return [] if left_alone(word, lang) else drop_lookalikes(word, round_trips(word, lang, pivot, pos=pos), lang)
 
 
 def _join_ar(prefix: str, stem: str) -> str:
@@ -186,21 +180,16 @@ def arabic_round_trips(word: str, pivot: str, *, pos: str | None = None) -> list
     - a candidate is kept only with the word's own article and proclitic (`arabic_prefix`); a
       definite word with none left has its bare stem round-tripped and the prefix put back
       (الحصن -> القلعة; للمباراة -> للعبة)."""
-    if word in LIGHT_VERBS or spells_translation(word, "ar"):
+    if left_alone(word, "ar"):
         return []
-    mine = translations(word, "ar", "en")[:3]
-
-    def ok(c: str) -> bool:
-        return not same_root(word, c) and not respells(word, c, "ar") and not spells_translation(c, "ar", also=mine, shortest=1)
-
     agrees = arabic_prefix(word, loose=True)
-    found = [c for c in round_trips(word, "ar", pivot, pos=pos)
-             if arabic_prefix(c, loose=True) == agrees and ok(c)]
+    found = drop_lookalikes(word, [c for c in round_trips(word, "ar", pivot, pos=pos)
+                                   if arabic_prefix(c, loose=True) == agrees], "ar")
     prefix = arabic_prefix(word)
     if prefix and not found and not spells_translation(word[len(prefix):], "ar"):
-        stem = word[len(prefix):]
-        found = [_join_ar(prefix, c) for c in round_trips(stem, "ar", pivot, pos=pos)
-                 if not arabic_prefix(c, loose=True) and not c.startswith("ال") and " " not in c and ok(c)]
+        bare = [c for c in round_trips(word[len(prefix):], "ar", pivot, pos=pos)
+                if not arabic_prefix(c, loose=True) and not c.startswith("ال") and " " not in c]
+        found = [_join_ar(prefix, c) for c in drop_lookalikes(word, bare, "ar")]
     return found
 
 
