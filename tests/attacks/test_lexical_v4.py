@@ -123,13 +123,15 @@ def test_pivot_v4_in_a_query(muse) -> None:
             assert arabic_prefix(old, loose=True) == arabic_prefix(new, loose=True), op
 
 
-def test_pivot_v4_is_v3_outside_arabic(muse) -> None:
+@pytest.mark.parametrize(("attack", "lang", "text"), [
+    ("paraphrase.pivot", "zh", "球队的年龄记录是多少？"),
+    ("synonym", "es", "¿Cuál es la ciudad más grande del país y quién la fundó?"),
+])
+def test_v4_is_v3_outside_arabic_hindi_russian(muse, attack: str, lang: str, text: str) -> None:
     # the spec text seeds the RNG, so compare what each can produce over many seeds
-    text = "球队的年龄记录是多少？"
-
     def ops(rev: str) -> set[str]:
-        pipe = build(f"paraphrase.pivot(rate=1.0,revision={rev})")
-        return {op.split(":", 1)[1] for s in range(12) for op in pipe.perturb(text, lang="zh", qid="q", seed=s).ops}
+        pipe = build(f"{attack}(rate=1.0,revision={rev})")
+        return {op.split(":", 1)[1] for s in range(12) for op in pipe.perturb(text, lang=lang, qid="q", seed=s).ops}
 
     assert ops("v4") == ops("v3") != set()
 
@@ -230,16 +232,6 @@ def test_synonym_v4_leaves_names_loans_and_spellings_alone(muse, lang: str, text
         for op in r.ops:
             old, new = op.split(":", 1)[1].split("->", 1)
             assert not respelling(old, new), op
-
-
-def test_synonym_v4_is_v3_outside_arabic_hindi_russian(muse) -> None:
-    text = "¿Cuál es la ciudad más grande del país y quién la fundó?"
-
-    def ops(rev: str) -> set[str]:
-        pipe = build(f"synonym(rate=1.0,revision={rev})")
-        return {op.split(":", 1)[1] for s in range(12) for op in pipe.perturb(text, lang="es", qid="q", seed=s).ops}
-
-    assert ops("v4") == ops("v3") != set()
 
 
 def test_synonym_v4_arabic_forms_light_verbs_and_spelled_english(muse) -> None:

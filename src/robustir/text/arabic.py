@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from robustir.text.translit import spells
 
-__all__ = ["AR_PREFIXES", "LIGHT_VERBS", "arabic_prefix", "root_key", "same_root", "transliterates"]
+__all__ = ["AR_PREFIXES", "LIGHT_VERBS", "arabic_prefix", "root_key", "same_root", "strip_article", "transliterates"]
 
 # Each with the shortest stem it may carry: a shorter remainder is more likely part of the
 # word itself (والدين "parents" is no wa-al-din).
@@ -27,10 +27,15 @@ def arabic_prefix(word: str, *, loose: bool = False) -> str:
     return ""
 
 
+def strip_article(word: str) -> str:
+    """The word without the article and proclitic `arabic_prefix` reads loosely (البث -> بث)."""
+    return word[len(arabic_prefix(word, loose=True)):]
+
+
 def transliterates(arabic: str, english: str, *, shortest: int = 2) -> bool:
     """True if the Arabic word, its article set aside, spells the English one (جون/john,
     سيتي/city, الناشيونال/national; `robustir.text.translit.spells`)."""
-    return spells(arabic[len(arabic_prefix(arabic, loose=True)):], english, shortest=shortest)
+    return spells(strip_article(arabic), english, shortest=shortest)
 
 
 # Verbs Arabic uses as auxiliaries of a verbal noun (تم بناء "was built", قام بتأسيس "founded"):
@@ -45,7 +50,7 @@ def root_key(word: str) -> str:
     written), one inflectional prefix (ي ت ن م) and suffix (ت ن), the long vowels and the
     hamza seats: the letters its forms share (يقول and تقول -> قل; مجموعة and جمع -> جمع;
     سنة and سنه -> سن)."""
-    w = word[len(arabic_prefix(word, loose=True)):]
+    w = strip_article(word)
     if len(w) > 2 and w[-1] in "ةه":
         w = w[:-1]
     if len(w) > 3 and w[0] in "يتنم":

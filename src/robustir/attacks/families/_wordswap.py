@@ -214,11 +214,11 @@ def drop_lookalikes(word: str, candidates: Sequence[str], lang: str) -> list[str
 def respells(word: str, cand: str, lang: str) -> bool:
     """`cand` is `word` spelled another way (डॉक्टर/डाक्टर, स्थित/स्तिथ, الثاني/التاني; Arabic
     articles set aside), not another word."""
-    from robustir.text.arabic import arabic_prefix
+    from robustir.text.arabic import strip_article
     from robustir.text.translit import respelling
 
     if lang == "ar":
-        word, cand = (w[len(arabic_prefix(w, loose=True)):] for w in (word, cand))
+        word, cand = strip_article(word), strip_article(cand)
     return respelling(word, cand)
 
 

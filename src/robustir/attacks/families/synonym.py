@@ -48,7 +48,7 @@ from robustir.text.arabic import arabic_prefix
 from robustir.languages import MLDR_LANGS
 from robustir.types import Perturbation
 
-__all__ = ["Synonym", "arabic_prefix", "arabic_synonyms", "german_synonyms", "synonyms", "thesaurus_langs", "votes"]
+__all__ = ["Synonym", "arabic_synonyms", "german_synonyms", "synonyms", "thesaurus_langs", "votes"]
 
 SOURCES = ("any", "wordnet", "thesaurus")
 # Thesauri present in the reference layout (shared/data/resources/libreoffice-thesauri): the
